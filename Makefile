@@ -1,0 +1,62 @@
+# The two commands a newcomer needs are `make run` and `make test`; everything else is here for developers.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY312 := $(shell scripts/find-python 3.12)
+PY310 := $(shell scripts/find-python 3.10)
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+export RASA_TELEMETRY_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help run test lint train validate evaluate bench migrate clean
+
+help:
+	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
+	@echo "make test   - the whole test suite (lint, types, unit, API, PostgreSQL, end to end)"
+	@echo "make train  - train the Rasa model if the training data changed"
+	@echo "make lint   - ruff and mypy"
+	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PY312) -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
+	touch $@
+
+venvs: $(VENV)/.installed $(RASA_VENV)/.installed
+
+train: venvs
+	$(PY) -m tools.model
+
+validate: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain bot/domain.yml --data data/nlu/en bot/rules
+
+migrate: $(VENV)/.installed
+	$(PY) -m alembic upgrade head
+
+run: venvs
+	$(PY) -m tools.run
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: venvs lint validate
+	$(PY) -m easyread.readability
+	$(PY) -m pytest
+
+evaluate: venvs
+	$(PY) -m tools.evaluate
+
+bench: venvs
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf models var .rasa .pytest_cache .mypy_cache .ruff_cache

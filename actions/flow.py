@@ -1,0 +1,91 @@
+"""Where the conversation goes next. The position lives in the database, so a lost Rasa tracker loses nothing."""
+
+from __future__ import annotations
+
+from actions.base import Turn
+from easyread.render import EXPLAIN_STEPS, notice_text
+from server.domain import consent, conversations, handoffs
+from server.domain.conversations import Position
+
+
+def go(turn: Turn, position: Position) -> None:
+    conversations.move(turn.session, turn.conversation, position)
+
+
+def start_explaining(turn: Turn) -> None:
+    turn.say("greet", council=turn.council_name)
+    turn.say("why_contact", council=turn.council_name)
+    turn.say(f"explain_{EXPLAIN_STEPS[0]}")
+    go(turn, Position("explain", 0))
+
+
+def ask_consent(turn: Turn) -> None:
+    turn.say("ask_consent")
+    go(turn, Position("ask_consent"))
+
+
+def prompt(turn: Turn, after_question: bool = False) -> None:
+    """Say again what the person is being asked now, without moving on."""
+    here = conversations.position(turn.conversation)
+    if here.stage == "start":
+        start_explaining(turn)
+    elif here.stage == "explain":
+        turn.say("carry_on" if after_question else f"explain_{EXPLAIN_STEPS[here.explain_step]}")
+    elif here.stage == "ask_consent":
+        turn.say("ask_consent")
+    elif here.stage == "confirm":
+        turn.say("readback_yes" if here.pending_answer == "yes" else "readback_no")
+    elif here.stage == "stopped":
+        turn.say("after_stop")
+    elif here.stage == "done" and not after_question:
+        turn.say("already_given" if current_state(turn) == "given" else "after_stop")
+
+
+def current_state(turn: Turn) -> str:
+    record = consent.current(turn.session, turn.case.id)
+    return record.state if record else "pending"
+
+
+def next_step(turn: Turn) -> None:
+    """Move on one step of the explanation; after the last step comes the question."""
+    here = conversations.position(turn.conversation)
+    if here.stage != "explain":
+        prompt(turn)
+        return
+    step = here.explain_step + 1
+    if step >= len(EXPLAIN_STEPS):
+        ask_consent(turn)
+        return
+    turn.say(f"explain_{EXPLAIN_STEPS[step]}")
+    go(turn, Position("explain", step))
+
+
+def record(turn: Turn, state: str) -> None:
+    """Record the person's own answer against the exact wording this channel showed them."""
+    text = notice_text(turn.language, turn.channel)
+    consent.record(
+        turn.session,
+        turn.case,
+        state=state,
+        given_by="person",
+        notice=consent.notice_version(turn.session, turn.language, turn.channel, text),
+        channel=turn.channel,
+        conversation_id=turn.conversation.id,
+        actor=f"person:{turn.channel}",
+    )
+
+
+def hand_off(turn: Turn, reason: str) -> None:
+    handoffs.request(turn.session, turn.case.id, turn.conversation.id, reason, actor=f"person:{turn.channel}")
+
+
+def not_understood(turn: Turn) -> None:
+    """Say so and ask again; the second time in a row, hand over to a person instead of guessing."""
+    turn.understood = False
+    if conversations.note_understood(turn.session, turn.conversation, understood=False) >= 2:
+        hand_off(turn, "not_understood")
+        conversations.note_understood(turn.session, turn.conversation, understood=True)
+        turn.say("not_understood_twice")
+        return
+    turn.say("not_understood")
+    prompt(turn)

@@ -1,0 +1,1 @@
+"""Easy read content for the case tracking chat bot, and its readability checker."""

@@ -1,0 +1,151 @@
+"""Turns a response name and its arguments into the words a person sees, in their language, for their channel.
+
+Words live in easyread/content/*.<lang>.yml (python-i18n); this module only knows which words and which
+choices make up each response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import i18n
+
+CONTENT = Path(__file__).resolve().parent / "content"
+
+# Every choice a person can make by button; the payload is what a click sends, and it is also typeable.
+PAYLOADS: dict[str, str] = {
+    "yes": "/affirm",
+    "no": "/deny",
+    "not_sure": "/unsure",
+    "next": "/continue",
+    "say_again": "/repeat",
+    "talk_to_person": "/request_human",
+    "stop": "/stop",
+    "yes_right": "/affirm",
+    "no_change": "/deny",
+}
+
+EXPLAIN_STEPS = (
+    "what_happens",
+    "who_talk",
+    "what_info",
+    "someone_with_me",
+    "how_used",
+    "can_stop",
+    "contact",
+)
+QUESTIONS = (
+    "who_are_you",
+    "what_happens",
+    "who_talk",
+    "what_info",
+    "someone_with_me",
+    "how_used",
+    "can_stop",
+    "contact",
+    "meet_how",
+)
+
+
+@dataclass(frozen=True)
+class Spec:
+    key: str
+    buttons: tuple[str, ...] = ()
+
+
+def _catalogue() -> dict[str, Spec]:
+    specs = {
+        "greet": Spec("greet"),
+        "welcome_back": Spec("welcome_back"),
+        "why_contact": Spec("why_contact"),
+        "carry_on": Spec("carry_on", ("next", "say_again")),
+        "ask_consent": Spec("ask_consent", ("yes", "no", "not_sure")),
+        "readback_yes": Spec("readback_yes", ("yes_right", "no_change")),
+        "readback_no": Spec("readback_no", ("yes_right", "no_change")),
+        "consent_given": Spec("consent_given"),
+        "consent_declined": Spec("consent_declined"),
+        "try_again": Spec("try_again"),
+        "unsure": Spec("unsure", ("yes", "no", "say_again")),
+        "not_understood": Spec("not_understood"),
+        "not_understood_twice": Spec("not_understood_twice"),
+        "handoff": Spec("handoff"),
+        "stop_declined": Spec("stop_declined"),
+        "stop_withdrawn": Spec("stop_withdrawn"),
+        "after_stop": Spec("after_stop", ("yes",)),
+        "already_given": Spec("already_given"),
+        "out_of_scope": Spec("out_of_scope"),
+        "thanks": Spec("thanks"),
+        "ask_code": Spec("ask_code"),
+        "code_wrong": Spec("code_wrong"),
+        "code_locked": Spec("code_locked"),
+        "error_try_again": Spec("error_try_again"),
+    }
+    for step in EXPLAIN_STEPS:
+        specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "say_again"))
+    for question in QUESTIONS:
+        specs[f"answer_{question}"] = Spec(f"answer_{question}")
+    return {f"utter_{name}": spec for name, spec in specs.items()}
+
+
+RESPONSES = _catalogue()
+
+
+@dataclass
+class Rendered:
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    image: str | None = None
+    audio: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"text": self.text}
+        if self.buttons:
+            out["buttons"] = self.buttons
+        if self.image:
+            out["image"] = self.image
+        if self.audio:
+            out["audio"] = self.audio
+        return out
+
+
+@lru_cache(maxsize=1)
+def _setup() -> None:
+    i18n.load_path.append(str(CONTENT))
+    i18n.set("file_format", "yml")
+    i18n.set("filename_format", "{namespace}.{locale}.{format}")
+    i18n.set("fallback", "en")
+    i18n.set("enable_memoization", True)
+    i18n.set("error_on_missing_translation", True)
+    i18n.set("error_on_missing_placeholder", True)
+
+
+def text(key: str, language: str, **args: object) -> str:
+    """One string from the content files, e.g. text("web.send", "en")."""
+    _setup()
+    return str(i18n.t(key, locale=language, **args))
+
+
+def render(name: str, language: str, channel: str, args: dict[str, object] | None = None) -> Rendered | None:
+    """The message for a response name, or None when the name is not ours (Rasa's built-ins)."""
+    spec = RESPONSES.get(name)
+    if spec is None:
+        return None
+    rendered = Rendered(text=text(f"bot.{spec.key}", language, **(args or {})))
+    rendered.buttons = [
+        {"title": text(f"buttons.{button}", language), "payload": PAYLOADS[button]} for button in spec.buttons
+    ]
+    return rendered
+
+
+def notice_text(language: str, channel: str) -> str:
+    """The explanation and the question exactly as shown: what a consent record's version hash covers."""
+    names = [f"utter_explain_{step}" for step in EXPLAIN_STEPS]
+    names += ["utter_ask_consent", "utter_readback_yes", "utter_readback_no"]
+    parts = []
+    for name in names:
+        message = render(name, language, channel)
+        assert message is not None
+        parts.append(message.text)
+    return "\n".join(parts)

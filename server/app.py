@@ -1,0 +1,45 @@
+"""The application: routes, error handling, and the Rasa client's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from server.clients.rasa import RasaClient
+from server.domain.errors import DomainError
+from server.rest import cases, chat, councils, rasa, tokens, web
+from server.settings import get_settings
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    yield
+    await app.state.rasa.close()
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
+
+    for module in (chat, rasa, councils, tokens, cases, web):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def _health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()

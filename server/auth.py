@@ -1,0 +1,39 @@
+"""Bearer-token authentication and role checks for the staff, team and admin API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from server.domain import tokens
+from server.domain.db import session_scope
+from server.domain.tokens import Principal
+from server.settings import get_settings
+
+
+def principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "Sign in with a bearer token.", headers={"WWW-Authenticate": "Bearer"})
+    with session_scope() as session:
+        found = tokens.authenticate(session, token.strip(), get_settings().admin_token)
+    if found is None:
+        raise HTTPException(401, "That token is not valid.", headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+def require(*roles: str) -> Callable[[Principal], Principal]:
+    def check(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+        if caller.role not in roles:
+            raise HTTPException(403, "Your role cannot do this.")
+        return caller
+
+    return check
+
+
+Caller = Annotated[Principal, Depends(principal)]
+Admin = Annotated[Principal, Depends(require("admin"))]
+CaseWriter = Annotated[Principal, Depends(require("admin", "council_staff", "team"))]

@@ -1,0 +1,1 @@
+"""One client per outside service the server talks to."""

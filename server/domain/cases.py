@@ -1,0 +1,131 @@
+"""Cases: the people a council put forward, and what the staff API shows of them."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.domain import audit, consent, councils, invite_codes
+from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from server.domain.models import Case, iso
+from server.domain.tokens import Principal
+
+THEMES = (
+    "older_people",
+    "transition_to_adult",
+    "hospital_discharge",
+    "autism_learning_disability",
+    "mental_health_substance",
+    "physical_disability_long_term",
+    "unpaid_carer",
+)
+PRIORITIES = ("primary", "reserve")
+LANGUAGES = ("en",)
+
+
+def normalise_phone(raw: str) -> str:
+    """E.164, reading a number without a country code as a UK one."""
+    try:
+        number = phonenumbers.parse(raw, "GB")
+    except phonenumbers.NumberParseException as exc:
+        raise InvalidInput("That phone number is not valid.", "phone") from exc
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # Ofcom's drama range is reserved, so phonenumbers calls it invalid; examples and tests use nothing else.
+    drama = re.fullmatch(r"\+447700900\d{3}", e164) is not None
+    if not (drama or phonenumbers.is_valid_number(number)):
+        raise InvalidInput("That phone number is not valid.", "phone")
+    return e164
+
+
+def create(
+    session: Session,
+    principal: Principal,
+    *,
+    council_id: int | None,
+    reference: str,
+    theme: str,
+    phone: str | None,
+    language: str,
+    priority: str,
+) -> Case:
+    if principal.role == "council_staff":
+        if council_id is not None and council_id != principal.council_id:
+            raise Forbidden("You can only add cases to your own council.", "council_id")
+        council_id = principal.council_id
+    if council_id is None:
+        raise InvalidInput("Say which council the case belongs to.", "council_id")
+    councils.get(session, council_id)
+    reference = reference.strip()
+    if not reference or len(reference) > 100:
+        raise InvalidInput("Give a reference of 1 to 100 characters.", "reference")
+    if theme not in THEMES:
+        raise InvalidInput(f"The theme must be one of: {', '.join(THEMES)}.", "theme")
+    if priority not in PRIORITIES:
+        raise InvalidInput("The priority must be primary or reserve.", "priority")
+    if language not in LANGUAGES:
+        raise InvalidInput(f"The language must be one of: {', '.join(LANGUAGES)}.", "language")
+    e164 = normalise_phone(phone) if phone else None
+    if session.scalar(select(Case.id).where(Case.council_id == council_id, Case.reference == reference)):
+        raise Conflict("This council already has a case with that reference.", "reference")
+    case = Case(
+        council_id=council_id,
+        reference=reference,
+        theme=theme,
+        priority=priority,
+        phone=e164,
+        language=language,
+        invite_code=invite_codes.new_code(),
+    )
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # two requests racing for the same reference
+        raise Conflict("This council already has a case with that reference.", "reference") from exc
+    audit.append(session, principal.actor, "case.created", case.id, {"council_id": council_id, "theme": theme})
+    return case
+
+
+def visible_to(session: Session, principal: Principal) -> list[Case]:
+    query = select(Case).order_by(Case.id)
+    if principal.role == "council_staff":
+        query = query.where(Case.council_id == principal.council_id)
+    return list(session.scalars(query))
+
+
+def get_for(session: Session, principal: Principal, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    # Another council's case looks exactly like a missing one: its existence is not disclosed.
+    if case is None or (principal.role == "council_staff" and case.council_id != principal.council_id):
+        raise NotFound("There is no case with that id.")
+    return case
+
+
+def by_invite_code(session: Session, code: str) -> Case | None:
+    return session.scalars(select(Case).where(Case.invite_code == invite_codes.normalise(code))).first()
+
+
+def view(session: Session, case: Case) -> dict[str, object]:
+    """What staff see of a case: status, never conversation detail."""
+    current = consent.current(session, case.id)
+    return {
+        "id": case.id,
+        "council_id": case.council_id,
+        "reference": case.reference,
+        "theme": case.theme,
+        "priority": case.priority,
+        "language": case.language,
+        "invite_code": case.invite_code,
+        "status": case.status,
+        "consent": {
+            "state": current.state if current else "pending",
+            "given_by": current.given_by if current else None,
+            "at": iso(current.at) if current else None,
+            "unsure": case.unsure,
+        },
+        "advocate_involved": False,
+        "created_at": iso(case.created_at),
+    }

@@ -1,0 +1,75 @@
+"""Consent to take part: append-only records, each pointing at the exact wording the person was shown."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.domain import audit
+from server.domain.errors import InvalidInput
+from server.domain.models import Case, ConsentRecord, NoticeVersion
+
+STATES = ("given", "declined", "withdrawn")
+GIVERS = ("person", "representative")
+
+
+def notice_version(session: Session, language: str, channel: str, text: str) -> str:
+    """The hash of the wording shown; stored once, never changed, so old records keep their meaning."""
+    digest = hashlib.sha256(f"{language}\n{channel}\n{text}".encode()).hexdigest()
+    if session.get(NoticeVersion, digest) is None:
+        session.add(NoticeVersion(hash=digest, language=language, channel=channel, text=text))
+        session.flush()
+    return digest
+
+
+def current(session: Session, case_id: int) -> ConsentRecord | None:
+    return session.scalars(
+        select(ConsentRecord).where(ConsentRecord.case_id == case_id).order_by(ConsentRecord.id.desc()).limit(1)
+    ).first()
+
+
+def record(
+    session: Session,
+    case: Case,
+    *,
+    state: str,
+    given_by: str,
+    notice: str,
+    channel: str,
+    conversation_id: str | None,
+    actor: str,
+    representative_role: str | None = None,
+) -> ConsentRecord:
+    if state not in STATES:
+        raise InvalidInput(f"Consent state must be one of {STATES}.")
+    if given_by not in GIVERS:
+        raise InvalidInput(f"given_by must be one of {GIVERS}.")
+    row = ConsentRecord(
+        case_id=case.id,
+        state=state,
+        given_by=given_by,
+        representative_role=representative_role,
+        notice_version=notice,
+        channel=channel,
+        conversation_id=conversation_id,
+    )
+    session.add(row)
+    case.status = "answered"
+    case.unsure = False
+    session.flush()
+    audit.append(
+        session,
+        actor,
+        f"consent.{state}",
+        case.id,
+        {"record_id": row.id, "given_by": given_by, "channel": channel, "notice_version": notice},
+    )
+    return row
+
+
+def history(session: Session, case_id: int) -> list[ConsentRecord]:
+    return list(
+        session.scalars(select(ConsentRecord).where(ConsentRecord.case_id == case_id).order_by(ConsentRecord.id))
+    )

@@ -1,0 +1,93 @@
+"""Conversations: which case a chat, text or call belongs to, and where the person is in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from sqlalchemy.orm import Session
+
+from server.domain import audit, cases, invite_codes
+from server.domain.models import Case, Conversation, Message
+
+STAGES = ("start", "explain", "ask_consent", "confirm", "done", "stopped")
+
+
+class LinkResult(Enum):
+    LINKED = "linked"
+    WRONG = "wrong"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class Position:
+    stage: str
+    explain_step: int = 0
+    pending_answer: str | None = None
+
+
+def get(session: Session, conversation_id: str) -> Conversation | None:
+    return session.get(Conversation, conversation_id)
+
+
+def get_or_create(session: Session, conversation_id: str, channel: str, language: str) -> Conversation:
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None:
+        conversation = Conversation(id=conversation_id, channel=channel, language=language)
+        session.add(conversation)
+        session.flush()
+    return conversation
+
+
+def store_inbound(session: Session, conversation: Conversation, text: str) -> Message:
+    message = Message(conversation_id=conversation.id, direction="in", text=text)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def link_by_code(
+    session: Session, conversation: Conversation, code: str, attempt_key: str, per_hour: int
+) -> LinkResult:
+    if invite_codes.locked(session, attempt_key, per_hour):
+        return LinkResult.LOCKED
+    case = cases.by_invite_code(session, code)
+    invite_codes.record_attempt(session, attempt_key, success=case is not None)
+    if case is None:
+        return LinkResult.WRONG
+    attach(session, conversation, case)
+    return LinkResult.LINKED
+
+
+def attach(session: Session, conversation: Conversation, case: Case) -> None:
+    conversation.case_id = case.id
+    conversation.language = case.language
+    if case.status in ("created", "invited"):
+        case.status = "engaged"
+    session.flush()
+    audit.append(session, "person", "conversation.linked", case.id, {"channel": conversation.channel})
+
+
+def move(session: Session, conversation: Conversation, position: Position) -> None:
+    conversation.stage = position.stage
+    conversation.explain_step = position.explain_step
+    conversation.pending_answer = position.pending_answer
+    session.flush()
+
+
+def position(conversation: Conversation) -> Position:
+    return Position(conversation.stage, conversation.explain_step, conversation.pending_answer)
+
+
+def note_understood(session: Session, conversation: Conversation, understood: bool) -> int:
+    """Count misunderstandings in a row; any understood turn resets the count."""
+    conversation.misunderstood = conversation.misunderstood + 1 if not understood else 0
+    session.flush()
+    return conversation.misunderstood
+
+
+def mark_unsure(session: Session, case: Case) -> None:
+    if not case.unsure:
+        case.unsure = True
+        session.flush()
+        audit.append(session, "person", "consent.unsure", case.id, {})

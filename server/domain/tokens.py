@@ -1,0 +1,61 @@
+"""Staff bearer tokens: issued once, stored only as a hash, each with a role and (for council staff) a council."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.domain import audit, councils
+from server.domain.errors import InvalidInput
+from server.domain.models import StaffToken
+
+ROLES = ("admin", "council_staff", "team")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a role, and the one council a council_staff caller belongs to."""
+
+    role: str
+    council_id: int | None
+    actor: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(session: Session, role: str, council_id: int | None, name: str, actor: str) -> str:
+    if role not in ("council_staff", "team"):
+        raise InvalidInput("The role must be council_staff or team.", "role")
+    if role == "council_staff":
+        if council_id is None:
+            raise InvalidInput("Council staff need a council_id.", "council_id")
+        councils.get(session, council_id)
+    else:
+        council_id = None
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("Give the token a name of 1 to 200 characters.", "name")
+    token = secrets.token_urlsafe(32)
+    row = StaffToken(token_hash=_hash(token), role=role, council_id=council_id, name=name)
+    session.add(row)
+    session.flush()
+    audit.append(session, actor, "token.issued", None, {"token_id": row.id, "role": role, "council_id": council_id})
+    return token
+
+
+def authenticate(session: Session, token: str, admin_token: str | None) -> Principal | None:
+    if admin_token and hmac.compare_digest(token.encode(), admin_token.encode()):
+        return Principal(role="admin", council_id=None, actor="admin")
+    row = session.scalars(
+        select(StaffToken).where(StaffToken.token_hash == _hash(token), StaffToken.revoked_at.is_(None))
+    ).first()
+    if row is None:
+        return None
+    return Principal(role=row.role, council_id=row.council_id, actor=f"token:{row.id}")

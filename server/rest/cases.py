@@ -1,0 +1,82 @@
+"""Cases: councils load the people selected; staff see status for their own council only."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from server.auth import Caller, CaseWriter
+from server.domain import cases
+from server.domain.db import session_scope
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+Theme = Literal[
+    "older_people",
+    "transition_to_adult",
+    "hospital_discharge",
+    "autism_learning_disability",
+    "mental_health_substance",
+    "physical_disability_long_term",
+    "unpaid_carer",
+]
+
+
+class CaseIn(BaseModel):
+    council_id: int | None = None
+    reference: str = Field(min_length=1, max_length=100)
+    theme: Theme
+    phone: str | None = Field(default=None, max_length=30)
+    language: str = Field(default="en", max_length=10)
+    priority: Literal["primary", "reserve"] = "primary"
+
+
+class Consent(BaseModel):
+    state: Literal["pending", "given", "declined", "withdrawn"]
+    given_by: Literal["person", "representative"] | None
+    at: str | None
+    unsure: bool
+
+
+class CaseOut(BaseModel):
+    id: int
+    council_id: int
+    reference: str
+    theme: str
+    priority: str
+    language: str
+    invite_code: str
+    status: str
+    consent: Consent
+    advocate_involved: bool
+    created_at: str
+
+
+@router.post("", status_code=201, response_model=CaseOut)
+def create_case(body: CaseIn, caller: CaseWriter) -> Any:
+    with session_scope() as session:
+        case = cases.create(
+            session,
+            caller,
+            council_id=body.council_id,
+            reference=body.reference,
+            theme=body.theme,
+            phone=body.phone,
+            language=body.language,
+            priority=body.priority,
+        )
+        return cases.view(session, case)
+
+
+@router.get("", response_model=list[CaseOut])
+def list_cases(caller: Caller) -> Any:
+    with session_scope() as session:
+        return [cases.view(session, case) for case in cases.visible_to(session, caller)]
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+def get_case(case_id: int, caller: Caller) -> Any:
+    with session_scope() as session:
+        return cases.view(session, cases.get_for(session, caller, case_id))

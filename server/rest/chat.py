@@ -1,0 +1,54 @@
+"""The web chat channel: POST /chat/messages, in the shape of Rasa's REST channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from server import inbound
+from server.domain import invite_codes
+
+router = APIRouter(tags=["web chat"])
+
+
+class ChatMetadata(BaseModel):
+    invite_code: str | None = Field(default=None, max_length=40)
+
+
+class ChatIn(BaseModel):
+    sender: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    message: str = Field(min_length=1, max_length=2000)
+    metadata: ChatMetadata | None = None
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class BotMessage(BaseModel):
+    text: str
+    buttons: list[Button] | None = None
+    image: str | None = None
+    audio: str | None = None
+
+
+@router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
+async def chat_message(body: ChatIn, request: Request) -> Any:
+    client = request.client.host if request.client else "unknown"
+    reply = await inbound.handle(
+        request.app.state.rasa,
+        channel="web",
+        conversation_id=f"web:{body.sender}",
+        text=body.message.strip() or body.message,
+        invite_code=body.metadata.invite_code if body.metadata else None,
+        attempt_key=invite_codes.attempt_key("web", client),
+    )
+    messages = [m.as_dict() for m in reply.messages]
+    if reply.status != 200:
+        # Still a list of easy-read messages, so the page can show the person what to do next.
+        return JSONResponse(messages, status_code=reply.status)
+    return messages

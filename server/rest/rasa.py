@@ -1,0 +1,75 @@
+"""The two endpoints Rasa calls back: custom actions, and NLG (every word Rasa sends comes from easyread/)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+
+from actions import REGISTRY
+from actions.base import Turn
+from easyread.render import render
+from server.domain import conversations, councils
+from server.domain.db import session_scope
+from server.domain.models import Case
+from server.settings import get_settings
+
+router = APIRouter(prefix="/rasa", include_in_schema=False)
+
+
+def _check(token: str) -> None:
+    expected = get_settings().internal_token
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise HTTPException(403, "Forbidden")
+
+
+def _latest(tracker: dict[str, Any]) -> dict[str, Any]:
+    latest = tracker.get("latest_message")
+    return latest if isinstance(latest, dict) else {}
+
+
+@router.post("/actions")
+def run_action(body: dict[str, Any], token: Annotated[str, Query()] = "") -> Any:
+    _check(token)
+    name = str(body.get("next_action", ""))
+    action = REGISTRY.get(name)
+    if action is None:
+        return JSONResponse({"error": f"No action {name}", "action_name": name}, status_code=404)
+    tracker = body.get("tracker") or {}
+    latest = _latest(tracker)
+    intent = latest.get("intent") or {}
+    with session_scope() as session:
+        conversation = conversations.get(session, str(body.get("sender_id", "")))
+        if conversation is None or conversation.case_id is None:
+            # The server links a case before it ever talks to Rasa; anything else did not come from us.
+            return {"events": [], "responses": [{"response": "utter_ask_code"}]}
+        case = session.get(Case, conversation.case_id)
+        assert case is not None
+        turn = Turn(
+            session=session,
+            conversation=conversation,
+            case=case,
+            intent=str(intent.get("name") or ""),
+            confidence=float(intent.get("confidence") or 0.0),
+            council_name=councils.get(session, case.council_id).name,
+        )
+        action(turn)
+        if turn.understood:
+            conversations.note_understood(session, conversation, understood=True)
+        return {"events": [], "responses": turn.responses}
+
+
+@router.post("/nlg")
+def nlg(body: dict[str, Any], token: Annotated[str, Query()] = "") -> Any:
+    _check(token)
+    tracker = body.get("tracker") or {}
+    metadata = _latest(tracker).get("metadata") or {}
+    settings = get_settings()
+    language = str(metadata.get("language") or settings.default_language)
+    channel = str(metadata.get("channel") or "web")
+    arguments = body.get("arguments") or {}
+    message = render(str(body.get("response", "")), language, channel, arguments)
+    # Rasa's own responses (utter_default and friends) are not ours: an empty answer makes Rasa skip them.
+    return message.as_dict() if message else {}

@@ -1,0 +1,30 @@
+"""Staff and team tokens: issued by an admin, shown once."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from server.auth import Admin
+from server.domain import tokens
+from server.domain.db import session_scope
+
+router = APIRouter(prefix="/api/tokens", tags=["tokens"])
+
+
+class TokenIn(BaseModel):
+    role: Literal["council_staff", "team"]
+    council_id: int | None = None
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+@router.post("", status_code=201, response_model=TokenOut)
+def issue_token(body: TokenIn, caller: Admin) -> TokenOut:
+    with session_scope() as session:
+        return TokenOut(token=tokens.issue(session, body.role, body.council_id, body.name, caller.actor))

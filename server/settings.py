@@ -1,0 +1,34 @@
+"""Typed settings, read from the environment once. The only configuration module."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'casetracking.db'}"
+    public_base_url: str = "http://127.0.0.1:8000"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    admin_token: str | None = None
+    rasa_url: str = "http://127.0.0.1:5005"
+    # Shared secret Rasa sends back when it calls our action and NLG endpoints.
+    internal_token: str | None = None
+    rasa_timeout_seconds: float = 10.0
+    # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
+    consent_min_confidence: float = 0.8
+    code_attempts_per_hour: int = 5
+    default_language: str = "en"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,34 @@
+"""The real stack for end-to-end tests: the trained model (trained once, cached by a hash of its data),
+Rasa and the server as separate processes on loopback, and a migrated SQLite database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import migrate
+from tests.support import ADMIN_TOKEN
+from tools import stack
+from tools.model import ensure_model
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.Stack]:
+    model = ensure_model(quiet=True)
+    workdir = tmp_path_factory.mktemp("e2e")
+    url = f"sqlite:///{workdir / 'e2e.db'}"
+    migrate(url)
+    env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, "LOG_DIR": str(workdir)}
+    running = stack.start(model, env, Path(os.environ.get("E2E_LOGS", workdir / "logs")))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def http(live: stack.Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live.server_url, timeout=30) as client:
+        yield client

@@ -1,0 +1,48 @@
+"""Demo data for `make run`: one council, a staff token for it, and a case to open the chat with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from server.domain import cases, councils, tokens
+from server.domain.db import session_scope
+from server.domain.models import Case, Council
+from server.domain.tokens import Principal
+
+DEMO_COUNCIL = "Demo Council"
+DEMO_REFERENCE = "DEMO-1"
+DEMO_PHONE = "+447700900123"
+
+
+@dataclass(frozen=True)
+class Demo:
+    invite_code: str
+    case_id: int
+    staff_token: str
+
+
+def seed() -> Demo:
+    """Idempotent for the council and case; a fresh staff token each time, since only hashes are kept."""
+    admin = Principal(role="admin", council_id=None, actor="make-run")
+    with session_scope() as session:
+        council = session.scalars(select(Council).where(Council.name == DEMO_COUNCIL)).first()
+        if council is None:
+            council = councils.create(session, DEMO_COUNCIL, admin.actor)
+        case = session.scalars(
+            select(Case).where(Case.council_id == council.id, Case.reference == DEMO_REFERENCE)
+        ).first()
+        if case is None:
+            case = cases.create(
+                session,
+                admin,
+                council_id=council.id,
+                reference=DEMO_REFERENCE,
+                theme="older_people",
+                phone=DEMO_PHONE,
+                language="en",
+                priority="primary",
+            )
+        token = tokens.issue(session, "council_staff", council.id, "demo staff", admin.actor)
+        return Demo(invite_code=case.invite_code, case_id=case.id, staff_token=token)

@@ -1,0 +1,110 @@
+"""Intent accuracy and macro F1 on the held-out utterances (tests/nlu/heldout_en.yml), which are never trained on.
+
+A reply the model is unsure of (nlu_fallback) counts as wrong: the bot would ask again rather than act.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import yaml
+
+from tools.model import ROOT
+
+HELDOUT = ROOT / "tests" / "nlu" / "heldout_en.yml"
+
+
+@dataclass
+class Report:
+    total: int
+    correct: int
+    macro_f1: float
+    per_intent_f1: dict[str, float]
+    fallbacks: int
+    mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"held-out utterances: {self.total}, intent accuracy: {self.accuracy:.3f}, "
+            f"macro F1: {self.macro_f1:.3f}, unsure (asked again): {self.fallbacks}"
+        )
+
+
+def heldout(path: Path = HELDOUT) -> list[tuple[str, str]]:
+    data = yaml.safe_load(path.read_text())
+    pairs = []
+    for block in data["nlu"]:
+        for line in block["examples"].splitlines():
+            text = re.sub(r"^\s*-\s*", "", line).strip()
+            if text:
+                pairs.append((text, block["intent"]))
+    return pairs
+
+
+def evaluate(rasa_url: str, token: str) -> Report:
+    pairs = heldout()
+    predicted: list[str] = []
+    with httpx.Client(base_url=rasa_url, timeout=30) as client:
+        for text, _ in pairs:
+            response = client.post(f"/model/parse?token={token}", json={"text": text})
+            response.raise_for_status()
+            predicted.append(response.json()["intent"]["name"])
+    gold = [intent for _, intent in pairs]
+    labels = sorted(set(gold))
+    tp: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    mistakes = []
+    for (text, truth), guess in zip(pairs, predicted, strict=True):
+        if truth == guess:
+            tp[truth] += 1
+        else:
+            fn[truth] += 1
+            fp[guess] += 1
+            mistakes.append((text, truth, guess))
+    f1 = {}
+    for label in labels:
+        precision = tp[label] / (tp[label] + fp[label]) if tp[label] + fp[label] else 0.0
+        recall = tp[label] / (tp[label] + fn[label]) if tp[label] + fn[label] else 0.0
+        f1[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Report(
+        total=len(pairs),
+        correct=sum(tp.values()),
+        macro_f1=sum(f1.values()) / len(labels),
+        per_intent_f1=f1,
+        fallbacks=predicted.count("nlu_fallback"),
+        mistakes=mistakes,
+    )
+
+
+def print_report(report: Report) -> None:
+    print(report.summary())
+    for label, score in sorted(report.per_intent_f1.items(), key=lambda kv: kv[1]):
+        print(f"  {label:22} F1 {score:.2f}")
+    for text, truth, guess in report.mistakes[:15]:
+        print(f"  missed: {text!r}: {truth} -> {guess}")
+
+
+def main() -> None:
+    from tools import stack
+    from tools.model import ensure_model
+
+    model = ensure_model(quiet=True)
+    logs = ROOT / "var" / "logs" / "evaluate"
+    running = stack.start(model, {"DATABASE_URL": f"sqlite:///{logs / 'evaluate.db'}"}, logs)
+    try:
+        print_report(evaluate(running.rasa_url, running.rasa_token))
+    finally:
+        running.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""`make run`: migrate the database, train if needed, seed demo data, start Rasa and the server, say where to go."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+
+from tools import demo, stack
+from tools.model import ROOT, ensure_model
+
+
+def main() -> None:
+    env: dict[str, str] = {}
+    admin = os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24)
+    env["ADMIN_TOKEN"] = admin
+    os.environ["ADMIN_TOKEN"] = admin
+    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, check=True)
+    model = ensure_model()
+    seeded = demo.seed()
+    server_port = int(os.environ.get("PORT", "8000"))
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    print("Starting Rasa and the server (Rasa takes about 30 seconds)...", flush=True)
+    running = stack.start(model, env, ROOT / "var" / "logs", server_port=server_port, rasa_port=rasa_port)
+    base = running.server_url
+    print(
+        "\nReady.\n"
+        f"  Chat:               {base}/\n"
+        f"  Demo invitation:    {base}/start/{seeded.invite_code}   (code {seeded.invite_code})\n"
+        f"  Staff API:          {base}/api/cases   (see {base}/docs)\n"
+        f"  Demo staff token:   {seeded.staff_token}\n"
+        f"  Admin token:        {admin}\n"
+        f"  Try: curl -H 'Authorization: Bearer {seeded.staff_token}' {base}/api/cases/{seeded.case_id}\n"
+        "  Logs in var/logs/. Press Ctrl+C to stop.\n",
+        flush=True,
+    )
+    try:
+        while all(p.poll() is None for p in running.processes):
+            time.sleep(1)
+        print("A process stopped; see var/logs/.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    finally:
+        running.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Start Rasa and the server as child processes on loopback and wait until both answer.
+
+Used by `make run`, the end-to-end test fixtures and the benchmarks, so all three run the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from tools.model import RASA, ROOT, rasa_env
+
+UVICORN = ROOT / ".venv" / "bin" / "uvicorn"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    server_url: str
+    rasa_url: str
+    rasa_token: str
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path, ready: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} exited early; see {log}:\n{log.read_text()[-3000:]}")
+        try:
+            response = httpx.get(url, timeout=2)
+            if response.status_code == 200 and ready in response.text:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s; see {log}")
+
+
+def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    command = [str(UVICORN), "server.app:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start_rasa(model: Path, port: int, env: dict[str, str], token: str, log: Path) -> subprocess.Popen[bytes]:
+    command = [str(RASA), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml"]
+    command += ["--credentials", "bot/credentials.yml", "-i", "127.0.0.1", "-p", str(port)]
+    command += ["--enable-api", "--auth-token", token]
+    with log.open("ab") as out:
+        return subprocess.Popen(command, cwd=ROOT, env={**rasa_env(), **env}, stdout=out, stderr=subprocess.STDOUT)
+
+
+def start(
+    model: Path,
+    env: dict[str, str],
+    logs: Path,
+    server_port: int | None = None,
+    rasa_port: int | None = None,
+) -> Stack:
+    """Both processes, sharing one internal token; `env` holds the server's settings (DATABASE_URL, ...)."""
+    server_port = server_port or free_port()
+    rasa_port = rasa_port or free_port()
+    logs.mkdir(parents=True, exist_ok=True)
+    internal = env.get("INTERNAL_TOKEN") or os.urandom(16).hex()
+    rasa_token = os.urandom(16).hex()
+    server_url = f"http://127.0.0.1:{server_port}"
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url}
+    stack = Stack(server_url, rasa_url, rasa_token)
+    try:
+        server = start_server(server_port, {**env, **shared}, logs / "server.log")
+        stack.processes.append(server)
+        rasa = start_rasa(model, rasa_port, shared, rasa_token, logs / "rasa.log")
+        stack.processes.append(rasa)
+        _wait(f"{server_url}/healthz", server, 60, logs / "server.log")
+        _wait(f"{rasa_url}/status?token={rasa_token}", rasa, 240, logs / "rasa.log", ready="model_file")
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
