@@ -9,31 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from server.domain.db import engine_for
+from server.domain.db import engine_for, upgrade
 from server.domain.models import Base
-from server.settings import ROOT, get_settings
+from server.settings import get_settings
 from tests.support import ADMIN_TOKEN, INTERNAL_TOKEN
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def migrate(url: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    with engine_for(url).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-
-
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("db") / "template.db"
-    migrate(f"sqlite:///{path}")
+    upgrade(f"sqlite:///{path}")
     engine_for(f"sqlite:///{path}").dispose()
     return path
 
@@ -49,7 +40,7 @@ def postgres_url() -> Iterator[str]:
     except Exception as exc:  # a missing server is a failed run, never a skipped one
         pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN_URL}: start it (see .ci/run). {exc}")
     url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    migrate(url)
+    upgrade(url)
     yield url
     engine_for(url).dispose()
     with admin.connect() as conn:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import sys
 import time
 
+from server.domain.db import upgrade
+from server.settings import get_settings
 from tools import demo, stack
 from tools.model import ROOT, ensure_model
 
@@ -17,7 +18,7 @@ def main() -> None:
     admin = os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24)
     env["ADMIN_TOKEN"] = admin
     os.environ["ADMIN_TOKEN"] = admin
-    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, check=True)
+    upgrade(get_settings().database_url)
     model = ensure_model()
     seeded = demo.seed()
     server_port = int(os.environ.get("PORT", "8000"))

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from server.settings import get_settings
+from server.settings import ROOT, get_settings
 
 
 @lru_cache(maxsize=8)
@@ -52,3 +52,14 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def upgrade(url: str) -> None:
+    """Bring the database at `url` to the newest migration (what `alembic upgrade head` does)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    with engine_for(url).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

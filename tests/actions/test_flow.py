@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from easyread.render import EXPLAIN_STEPS
+from easyread.render import EXPLAIN_STEPS, RESPONSES
 from server.domain import audit, conversations
 from server.domain.db import session_scope
 from server.domain.models import Case
@@ -44,7 +44,9 @@ class Chat:
         }
         response = self.client.post(f"/rasa/actions?token={INTERNAL_TOKEN}", json=body)
         assert response.status_code == 200, response.text
-        return [r["response"] for r in response.json()["responses"]]
+        names = [r["response"] for r in response.json()["responses"]]
+        assert all(name in RESPONSES for name in names), names
+        return names
 
     def consent(self) -> dict[str, Any]:
         case: dict[str, Any] = self.client.get(f"/api/cases/{self.case_id}", headers=self.staff).json()

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import migrate
+from server.domain.db import upgrade
 from tests.support import ADMIN_TOKEN
 from tools import stack
 from tools.model import ensure_model
@@ -21,7 +21,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.Stack]:
     model = ensure_model(quiet=True)
     workdir = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{workdir / 'e2e.db'}"
-    migrate(url)
+    upgrade(url)
     env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, "LOG_DIR": str(workdir)}
     running = stack.start(model, env, Path(os.environ.get("E2E_LOGS", workdir / "logs")))
     yield running

@@ -1,0 +1,35 @@
+"""The chat page: served with its words from easyread/, accessible structure in place, invite code carried."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from fastapi.testclient import TestClient
+
+from easyread.render import text
+
+
+def test_chat_page_uses_easy_read_words_and_announces_messages(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.text
+    assert '<html lang="en">' in page
+    assert 'role="log"' in page and 'aria-live="polite"' in page
+    assert '<label class="composer-label" for="message">' in page
+    for key in ("heading", "talk_to_person", "stop", "send"):
+        assert text(f"web.{key}", "en") in page
+    assert 'data-payload="/request_human"' in page and 'data-payload="/stop"' in page
+
+
+def test_invitation_link_carries_the_code_safely(client: TestClient) -> None:
+    page = client.get("/start/ABCD2345").text
+    config = json.loads(re.search(r'id="chat-config">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert config["invite_code"] == "ABCD2345"
+    hostile = client.get("/start/%3Cscript%3Ealert(1)%3C%2Fscript%3E").text
+    assert "<script>alert(1)" not in hostile
+
+
+def test_static_files_are_served(client: TestClient) -> None:
+    assert client.get("/static/chat.js").status_code == 200
+    assert client.get("/static/chat.css").status_code == 200

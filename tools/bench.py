@@ -1,0 +1,99 @@
+"""`make bench`: latency of POST /chat/messages and of Rasa's own REST webhook on the same model, side by side.
+
+Both paths run the same turns (the same custom actions and NLG calls), interleaved in one run, so the
+difference is what the server adds: storing the message, finding the case, and shaping the reply.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import time
+import uuid
+
+import httpx
+
+from server.domain.db import upgrade
+from tools import stack
+from tools.evaluate import evaluate
+from tools.model import ROOT, ensure_model
+
+TURNS = ("what happens", "/continue", "who will i talk to", "/repeat", "can my son come with me", "/continue")
+CONVERSATIONS = 10
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def row(name: str, values: list[float]) -> str:
+    ms = [v * 1000 for v in values]
+    return (
+        f"{name:28} {len(ms):5d} {percentile(ms, 0.5):9.1f} {percentile(ms, 0.95):9.1f} "
+        f"{statistics.mean(ms):9.1f} {max(ms):9.1f}"
+    )
+
+
+def main() -> None:
+    model = ensure_model(quiet=True)
+    workdir = ROOT / "var" / "bench"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    upgrade(url)
+    admin = uuid.uuid4().hex
+    running = stack.start(model, {"DATABASE_URL": url, "ADMIN_TOKEN": admin}, workdir / "logs")
+    try:
+        run(running, admin)
+    finally:
+        running.stop()
+
+
+def run(running: stack.Stack, admin: str) -> None:
+    web = httpx.Client(base_url=running.server_url, timeout=30)
+    rasa = httpx.Client(base_url=running.rasa_url, timeout=30)
+    headers = {"Authorization": f"Bearer {admin}"}
+    council_id = web.post("/api/councils", json={"name": "Bench Council"}, headers=headers).json()["id"]
+    pairs = []
+    for i in range(CONVERSATIONS * 2):
+        body: dict[str, object] = {"reference": f"B-{i}", "theme": "older_people", "phone": f"+447700900{i:03d}"}
+        body["council_id"] = council_id
+        code = web.post("/api/cases", json=body, headers=headers).json()["invite_code"]
+        sender = uuid.uuid4().hex
+        web.post("/chat/messages", json={"sender": sender, "message": "/greet", "metadata": {"invite_code": code}})
+        pairs.append(sender)
+    chat_senders, rasa_senders = pairs[:CONVERSATIONS], pairs[CONVERSATIONS:]
+    chat_times: list[float] = []
+    rasa_times: list[float] = []
+    print(f"Measuring {ROUNDS * len(TURNS) * CONVERSATIONS} turns on each path...", flush=True)
+    for _ in range(ROUNDS):
+        for text in TURNS:
+            for chat_sender, rasa_sender in zip(chat_senders, rasa_senders, strict=True):
+                start = time.perf_counter()
+                response = web.post("/chat/messages", json={"sender": chat_sender, "message": text})
+                chat_times.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.text
+                start = time.perf_counter()
+                body = {
+                    "sender": f"web:{rasa_sender}",
+                    "message": text,
+                    "metadata": {"channel": "web", "language": "en"},
+                }
+                response = rasa.post("/webhooks/rest/webhook", json=body)
+                rasa_times.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.text
+    print(f"\n{'path':28} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'mean ms':>9} {'max ms':>9}")
+    print(row("POST /chat/messages", chat_times))
+    print(row("Rasa REST webhook (bare)", rasa_times))
+    ratio50 = percentile(chat_times, 0.5) / percentile(rasa_times, 0.5)
+    ratio95 = percentile(chat_times, 0.95) / percentile(rasa_times, 0.95)
+    print(f"ratio chat/Rasa: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x")
+    print("\nHeld-out NLU (tests/nlu/heldout_en.yml):")
+    print("  " + evaluate(running.rasa_url, running.rasa_token).summary())
+
+
+if __name__ == "__main__":
+    main()
