@@ -86,4 +86,6 @@ async def handle(
         row = session.get(Message, message_id)
         if row is not None:
             row.processed = True
-    return Reply([from_rasa(m) for m in raw])
+    messages = [from_rasa(m) for m in raw if m.get("text")]
+    # Silence would leave the person wondering if anyone heard them; say so and let them try again.
+    return Reply(messages or [_say("not_understood", language, channel)])

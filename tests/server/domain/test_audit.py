@@ -1,0 +1,23 @@
+"""The audit chain: appending keeps it whole; editing a row breaks it, and the broken event is named."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from server.domain import audit
+from server.domain.db import session_scope
+from server.domain.models import AuditEvent
+
+
+def test_chain_holds_and_an_edit_is_caught(settings_env: str) -> None:
+    with session_scope() as session:
+        for n in range(3):
+            audit.append(session, "tester", "consent.given", None, {"n": n})
+    with session_scope() as session:
+        assert audit.first_broken(session) is None
+        second = session.query(AuditEvent).order_by(AuditEvent.id).all()[1].id
+        session.execute(update(AuditEvent).where(AuditEvent.id == second).values(action="consent.declined"))
+    with session_scope() as session:
+        broken = audit.first_broken(session)
+        assert broken is not None
+        assert broken.id == second
