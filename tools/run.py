@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sys
 import time
 
@@ -13,7 +14,13 @@ from tools import demo, stack
 from tools.model import ROOT, ensure_model
 
 
+def _stop_on_term(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # A service manager (or `kill`) stops us with SIGTERM: stop Rasa and the server with us.
+    signal.signal(signal.SIGTERM, _stop_on_term)
     env: dict[str, str] = {}
     admin = os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24)
     env["ADMIN_TOKEN"] = admin
