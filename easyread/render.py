@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import i18n
+import yaml
 
 CONTENT = Path(__file__).resolve().parent / "content"
 
@@ -127,12 +128,33 @@ def text(key: str, language: str, **args: object) -> str:
     return str(i18n.t(key, locale=language, **args))
 
 
+@lru_cache(maxsize=16)
+def keys(language: str) -> frozenset[str]:
+    """Every "namespace.key" the content files define for a language."""
+    found: set[str] = set()
+    for path in CONTENT.glob(f"*.{language}.yml"):
+        namespace = path.name.split(".")[0]
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        found |= {f"{namespace}.{key}" for key in (data.get(language) or {})}
+    return frozenset(found)
+
+
+def has(key: str, language: str) -> bool:
+    return key in keys(language)
+
+
+def channel_text(key: str, language: str, channel: str, **args: object) -> str:
+    """`key_<channel>` when the content has a version for that channel (a shorter SMS, say), else `key`."""
+    variant = f"{key}_{channel}"
+    return text(variant if has(variant, language) else key, language, **args)
+
+
 def render(name: str, language: str, channel: str, args: dict[str, object] | None = None) -> Rendered | None:
     """The message for a response name, or None when the name is not ours (Rasa's built-ins)."""
     spec = RESPONSES.get(name)
     if spec is None:
         return None
-    rendered = Rendered(text=text(f"bot.{spec.key}", language, **(args or {})))
+    rendered = Rendered(text=channel_text(f"bot.{spec.key}", language, channel, **(args or {})))
     rendered.buttons = [
         {"title": text(f"buttons.{button}", language), "payload": PAYLOADS[button]} for button in spec.buttons
     ]

@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None
+    # Only for tests: where the twilio library sends REST calls (a local fake of Twilio's API).
+    twilio_api_base_url: str | None = None
     admin_token: str | None = None
     rasa_url: str = "http://127.0.0.1:5005"
     # Shared secret Rasa sends back when it calls our action and NLG endpoints.

@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from server.domain.db import engine_for, upgrade
 from server.domain.models import Base
 from server.settings import get_settings
-from tests.support import ADMIN_TOKEN, INTERNAL_TOKEN
+from tests.fakes.twilio_api import FakeTwilio, running_fake_twilio
+from tests.support import ADMIN_TOKEN, INTERNAL_TOKEN, twilio_settings
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -72,6 +73,22 @@ def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator
     get_settings.cache_clear()
     yield database_url
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def fake_twilio() -> Iterator[FakeTwilio]:
+    with running_fake_twilio() as fake:
+        yield fake
+
+
+@pytest.fixture
+def twilio_env(monkeypatch: pytest.MonkeyPatch, settings_env: str, fake_twilio: FakeTwilio) -> FakeTwilio:
+    """The app with a Twilio account whose REST API is the local fake; TestClient's address is the public one."""
+    fake_twilio.clear()
+    for key, value in twilio_settings(fake_twilio, "http://testserver").items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return fake_twilio
 
 
 @pytest.fixture

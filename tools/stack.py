@@ -88,6 +88,7 @@ def start(
     server_url = f"http://127.0.0.1:{server_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url}
+    env = {"PUBLIC_BASE_URL": server_url, **env}
     stack = Stack(server_url, rasa_url, rasa_token)
     try:
         server = start_server(server_port, {**env, **shared}, logs / "server.log")

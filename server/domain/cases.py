@@ -104,6 +104,11 @@ def get_for(session: Session, principal: Principal, case_id: int) -> Case:
     return case
 
 
+def by_phone(session: Session, phone: str) -> Case | None:
+    """The newest case with this number: a text from it joins that case's conversation."""
+    return session.scalars(select(Case).where(Case.phone == phone).order_by(Case.id.desc()).limit(1)).first()
+
+
 def by_invite_code(session: Session, code: str) -> Case | None:
     return session.scalars(select(Case).where(Case.invite_code == invite_codes.normalise(code))).first()
 
@@ -127,5 +132,6 @@ def view(session: Session, case: Case) -> dict[str, object]:
             "unsure": case.unsure,
         },
         "advocate_involved": False,
+        "invitation": {"status": case.invite_status},
         "created_at": iso(case.created_at),
     }

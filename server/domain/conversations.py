@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain import audit, cases, invite_codes
@@ -39,11 +40,31 @@ def get_or_create(session: Session, conversation_id: str, channel: str, language
     return conversation
 
 
-def store_inbound(session: Session, conversation: Conversation, text: str) -> Message:
-    message = Message(conversation_id=conversation.id, direction="in", text=text)
+def store_inbound(session: Session, conversation: Conversation, text: str, external_id: str | None = None) -> Message:
+    """Kept before anything else happens; a second message with the same external id raises IntegrityError."""
+    message = Message(conversation_id=conversation.id, direction="in", text=text, external_id=external_id)
     session.add(message)
     session.flush()
     return message
+
+
+def by_external_id(session: Session, external_id: str) -> Message | None:
+    return session.scalars(select(Message).where(Message.external_id == external_id)).first()
+
+
+def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
+    """What we answered, so a retried webhook gets exactly the same answer."""
+    message = session.get(Message, message_id)
+    if message is not None:
+        message.reply = bodies
+        session.flush()
+
+
+def offer_choices(session: Session, conversation_id: str, choices: dict[str, str]) -> None:
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is not None:
+        conversation.choices = choices
+        session.flush()
 
 
 def link_by_code(

@@ -56,6 +56,8 @@ class Case(Base):
     invite_code: Mapped[str] = mapped_column(String(16), unique=True)
     status: Mapped[str] = mapped_column(String(20), default="created")
     unsure: Mapped[bool] = mapped_column(default=False)
+    # Where the invitation got to: not_sent, outbox, queued, sent, delivered, failed, undelivered, blocked.
+    invite_status: Mapped[str] = mapped_column(String(20), default="not_sent", server_default="not_sent")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -101,6 +103,8 @@ class Conversation(Base):
     explain_step: Mapped[int] = mapped_column(Integer, default=0)
     pending_answer: Mapped[str | None] = mapped_column(String(10))
     misunderstood: Mapped[int] = mapped_column(Integer, default=0)
+    # The numbered choices last offered by text ("1" -> "/affirm"), so a reply of "1" means that choice.
+    choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -109,12 +113,16 @@ class Message(Base):
     """Every inbound message, stored before it is processed, so nothing a person sends is lost."""
 
     __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("external_id", name="uq_messages_external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     direction: Mapped[str] = mapped_column(String(3))
     text: Mapped[str] = mapped_column(Text)
     processed: Mapped[bool] = mapped_column(default=False)
+    # The provider's id (Twilio's MessageSid): a retried webhook is recognised and answered the same way.
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    reply: Mapped[list[str] | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -153,3 +161,30 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class OutboundMessage(Base):
+    """Every text we send or would send: with no Twilio account it stays here, in the local outbox."""
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10))
+    to: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class SmsOptOut(Base):
+    """Numbers that texted STOP: nothing is sent to them until they text START."""
+
+    __tablename__ = "sms_opt_outs"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

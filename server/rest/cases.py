@@ -7,9 +7,14 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from easyread.render import text
+from easyread.sms import plain
+from server import notify
 from server.auth import Caller, CaseWriter
-from server.domain import cases
+from server.domain import audit, cases, councils
 from server.domain.db import session_scope
+from server.domain.errors import InvalidInput
+from server.domain.models import iso
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -40,6 +45,10 @@ class Consent(BaseModel):
     unsure: bool
 
 
+class Invitation(BaseModel):
+    status: str
+
+
 class CaseOut(BaseModel):
     id: int
     council_id: int
@@ -51,6 +60,7 @@ class CaseOut(BaseModel):
     status: str
     consent: Consent
     advocate_involved: bool
+    invitation: Invitation
     created_at: str
 
 
@@ -80,3 +90,33 @@ def list_cases(caller: Caller) -> Any:
 def get_case(case_id: int, caller: Caller) -> Any:
     with session_scope() as session:
         return cases.view(session, cases.get_for(session, caller, case_id))
+
+
+@router.post("/{case_id}/invite", response_model=CaseOut)
+async def invite(case_id: int, caller: CaseWriter) -> Any:
+    """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
+    with session_scope() as session:
+        case = cases.get_for(session, caller, case_id)
+        if not case.phone:
+            raise InvalidInput("This case has no phone number to text.", "phone")
+        council = councils.get(session, case.council_id)
+        body = plain(text("sms.invite", case.language, council=council.name, code=case.invite_code))
+        phone = case.phone
+        audit.append(session, caller.actor, "case.invited", case.id, {"channel": "sms"})
+    await notify.send_sms(case_id, "invite", phone, body)
+    with session_scope() as session:
+        return cases.view(session, cases.get_for(session, caller, case_id))
+
+
+class AuditOut(BaseModel):
+    at: str
+    action: str
+    actor: str
+
+
+@router.get("/{case_id}/audit", response_model=list[AuditOut])
+def case_audit(case_id: int, caller: Caller) -> Any:
+    """What happened to a case's consent and contact, in order; no personal data."""
+    with session_scope() as session:
+        case = cases.get_for(session, caller, case_id)
+        return [{"at": iso(e.at), "action": e.action, "actor": e.actor} for e in audit.events_for(session, case.id)]

@@ -39,14 +39,14 @@ class BotMessage(BaseModel):
 @router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
 async def chat_message(body: ChatIn, request: Request) -> Any:
     client = request.client.host if request.client else "unknown"
-    reply = await inbound.handle(
-        request.app.state.rasa,
+    message = inbound.Inbound(
         channel="web",
         conversation_id=f"web:{body.sender}",
         text=body.message.strip() or body.message,
         invite_code=body.metadata.invite_code if body.metadata else None,
         attempt_key=invite_codes.attempt_key("web", client),
     )
+    reply = await inbound.handle(request.app.state.rasa, message)
     messages = [m.as_dict() for m in reply.messages]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.

@@ -8,12 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 
-from actions import REGISTRY
-from actions.base import Turn
 from easyread.render import render
-from server.domain import conversations, councils
+from server import dialogue
+from server.domain import conversations
 from server.domain.db import session_scope
-from server.domain.models import Case
 from server.settings import get_settings
 
 router = APIRouter(prefix="/rasa", include_in_schema=False)
@@ -34,31 +32,18 @@ def _latest(tracker: dict[str, Any]) -> dict[str, Any]:
 def run_action(body: dict[str, Any], token: Annotated[str, Query()] = "") -> Any:
     _check(token)
     name = str(body.get("next_action", ""))
-    action = REGISTRY.get(name)
-    if action is None:
+    if not dialogue.known(name):
         return JSONResponse({"error": f"No action {name}", "action_name": name}, status_code=404)
-    tracker = body.get("tracker") or {}
-    latest = _latest(tracker)
-    intent = latest.get("intent") or {}
+    intent = _latest(body.get("tracker") or {}).get("intent") or {}
     with session_scope() as session:
         conversation = conversations.get(session, str(body.get("sender_id", "")))
-        if conversation is None or conversation.case_id is None:
-            # The server links a case before it ever talks to Rasa; anything else did not come from us.
+        if conversation is None:
+            # The server creates every conversation before it talks to Rasa; anything else did not come from us.
             return {"events": [], "responses": [{"response": "utter_ask_code"}]}
-        case = session.get(Case, conversation.case_id)
-        assert case is not None
-        turn = Turn(
-            session=session,
-            conversation=conversation,
-            case=case,
-            intent=str(intent.get("name") or ""),
-            confidence=float(intent.get("confidence") or 0.0),
-            council_name=councils.get(session, case.council_id).name,
+        responses = dialogue.run(
+            session, conversation, name, str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
         )
-        action(turn)
-        if turn.understood:
-            conversations.note_understood(session, conversation, understood=True)
-        return {"events": [], "responses": turn.responses}
+        return {"events": [], "responses": responses}
 
 
 @router.post("/nlg")

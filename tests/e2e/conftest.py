@@ -11,19 +11,21 @@ import httpx
 import pytest
 
 from server.domain.db import upgrade
-from tests.support import ADMIN_TOKEN
+from tests.fakes.twilio_api import FakeTwilio
+from tests.support import ADMIN_TOKEN, twilio_settings
 from tools import stack
 from tools.model import ensure_model
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[stack.Stack]:
+def live(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[stack.Stack]:
     model = ensure_model(quiet=True)
     workdir = tmp_path_factory.mktemp("e2e")
     url = f"sqlite:///{workdir / 'e2e.db'}"
     upgrade(url)
-    env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, "LOG_DIR": str(workdir)}
-    running = stack.start(model, env, Path(os.environ.get("E2E_LOGS", workdir / "logs")))
+    port = stack.free_port()
+    env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, **twilio_settings(fake_twilio, f"http://127.0.0.1:{port}")}
+    running = stack.start(model, env, Path(os.environ.get("E2E_LOGS", workdir / "logs")), server_port=port)
     yield running
     running.stop()
 

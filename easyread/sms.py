@@ -1,0 +1,130 @@
+"""Bot messages as text messages (SMS), and what a text costs.
+
+A text has no buttons, so each choice becomes a numbered line ("Reply 1 for Yes.") and `to_sms` returns the
+numbers with their payloads; `choice_for` turns a later reply of "1" back into that payload.
+
+A text is sent in segments. If every character is in the GSM 03.38 alphabet (GSM-7) one segment holds 160
+septets, or 153 each when the text is split; the extension characters [ ] { } ~ ^ \\ | and the euro sign take
+2 septets. One other character (a curly quote, an emoji) makes the whole text UCS-2: 70 UTF-16 code units, or
+67 each when split. `plain` swaps the usual stray typographic characters for their GSM-7 equivalents.
+
+The words are in easyread/content/sms.<lang>.yml; this module holds none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import gsm0338
+
+from easyread.render import Rendered
+from easyread.render import text as content_text
+
+MAX_SEGMENTS = 3
+
+GSM7 = "GSM-7"
+UCS2 = "UCS-2"
+# Importing gsm0338 registers this codec name ("gsm03.38"); extension characters encode as ESC + 1 byte.
+GSM7_CODEC: str = gsm0338.Codec.NAME
+GSM7_SINGLE = 160
+GSM7_PART = 153
+UCS2_SINGLE = 70
+UCS2_PART = 67
+
+# A reply that is only a number: "1", " 2 ", "3." (ASCII digits only).
+_NUMBER_REPLY = re.compile(r"\s*([0-9]+)\s*\.?\s*")
+
+# Characters that force UCS-2 but have a GSM-7 equivalent; None drops an invisible one.
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",  # left single quote
+        "\u2019": "'",  # right single quote, apostrophe
+        "\u201a": "'",  # low single quote
+        "\u201b": "'",  # reversed single quote
+        "\u2032": "'",  # prime
+        "\u00b4": "'",  # acute accent
+        "\u201c": '"',  # left double quote
+        "\u201d": '"',  # right double quote
+        "\u201e": '"',  # low double quote
+        "\u201f": '"',  # reversed double quote
+        "\u2033": '"',  # double prime
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
+        "\u2012": "-",  # figure dash
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2015": "-",  # horizontal bar
+        "\u2212": "-",  # minus sign
+        "\u2026": "...",  # ellipsis
+        "\u00a0": " ",  # non-breaking space
+        "\u2007": " ",  # figure space
+        "\u2009": " ",  # thin space
+        "\u202f": " ",  # narrow non-breaking space
+        "\t": " ",  # tab
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space
+        "\u200c": None,  # zero-width non-joiner
+        "\u200d": None,  # zero-width joiner
+        "\u2060": None,  # word joiner
+        "\ufeff": None,  # byte order mark
+        "\ufe0f": None,  # emoji presentation selector
+    }
+)
+
+
+@dataclass(frozen=True)
+class Segments:
+    """How a text is sent: its encoding, its length in that encoding's units, and how many segments."""
+
+    encoding: str
+    units: int
+    count: int
+
+
+def plain(text: str) -> str:
+    """The text with curly quotes, long dashes, ellipses and odd spaces made plain, so it stays GSM-7."""
+    return text.translate(_PLAIN)
+
+
+def to_sms(message: Rendered, language: str) -> tuple[str, dict[str, str]]:
+    """The text of one bot message with its buttons as numbered lines, and {"1": payload, ...} for the replies."""
+    lines = [message.text]
+    choices: dict[str, str] = {}
+    for number, button in enumerate(message.buttons, start=1):
+        lines.append(content_text("sms.reply_for", language, number=number, choice=button["title"]))
+        choices[str(number)] = button["payload"]
+    return plain("\n".join(lines)), choices
+
+
+def choice_for(reply: str, choices: dict[str, str]) -> str | None:
+    """The payload for a reply that is just one of the numbers offered, else None (the words go on as typed)."""
+    match = _NUMBER_REPLY.fullmatch(reply)
+    if match is None:
+        return None
+    return choices.get(match.group(1))
+
+
+def segments(text: str) -> Segments:
+    """The encoding, length and segment count of a text, as a phone network would send it."""
+    try:
+        text.encode(GSM7_CODEC)
+    except UnicodeEncodeError:
+        sizes = [len(char.encode("utf-16-le")) // 2 for char in text]
+        return _pack(UCS2, sizes, UCS2_SINGLE, UCS2_PART)
+    sizes = [len(char.encode(GSM7_CODEC)) for char in text]
+    return _pack(GSM7, sizes, GSM7_SINGLE, GSM7_PART)
+
+
+def _pack(encoding: str, sizes: list[int], single: int, part: int) -> Segments:
+    """Fill segments in order. A character is never split, so an ESC pair or a surrogate pair that would
+    straddle a boundary starts the next segment (one more than ceil(units / part) in that rare case)."""
+    units = sum(sizes)
+    if units <= single:
+        return Segments(encoding, units, 1)
+    count, used = 1, 0
+    for size in sizes:
+        if used + size > part:
+            count, used = count + 1, 0
+        used += size
+    return Segments(encoding, units, count)

@@ -1,0 +1,85 @@
+"""Texts we send: recorded before sending, with where each got to, and the numbers that said STOP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from server.domain import audit
+from server.domain.models import Case, OutboundMessage, SmsOptOut
+
+# Twilio's delivery statuses we act on; anything else is kept as it came.
+FAILED = ("failed", "undelivered")
+
+
+def is_opted_out(session: Session, phone: str) -> bool:
+    return session.get(SmsOptOut, phone) is not None
+
+
+def opt_out(session: Session, phone: str, case_id: int | None) -> None:
+    if session.get(SmsOptOut, phone) is None:
+        session.add(SmsOptOut(phone=phone))
+        session.flush()
+        audit.append(session, "person:sms", "sms.opted_out", case_id, {})
+
+
+def opt_in(session: Session, phone: str, case_id: int | None) -> bool:
+    """True when the number had opted out (so this START changed something)."""
+    row = session.get(SmsOptOut, phone)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    audit.append(session, "person:sms", "sms.opted_in", case_id, {})
+    return True
+
+
+def record(session: Session, case: Case | None, kind: str, to: str, body: str) -> OutboundMessage:
+    """A text about to be sent. A number that opted out gets nothing: the row is kept as blocked."""
+    status = "blocked" if is_opted_out(session, to) else "sending"
+    row = OutboundMessage(case_id=case.id if case else None, kind=kind, channel="sms", to=to, body=body, status=status)
+    session.add(row)
+    if case is not None and kind == "invite":
+        case.invite_status = status
+    session.flush()
+    return row
+
+
+def mark(session: Session, message_id: int, status: str, sid: str | None = None, error_code: int | None = None) -> None:
+    row = session.get(OutboundMessage, message_id)
+    if row is None:
+        return
+    row.status = status
+    row.provider_sid = sid or row.provider_sid
+    row.error_code = error_code
+    _update_case(session, row)
+
+
+def delivery_status(session: Session, sid: str, status: str, error_code: int | None) -> bool:
+    """A status callback from Twilio; False when the message is not ours."""
+    row = session.scalars(select(OutboundMessage).where(OutboundMessage.provider_sid == sid)).first()
+    if row is None:
+        return False
+    # Callbacks can arrive out of order: never let a late "sent" hide a "delivered" or a failure.
+    if row.status in ("delivered", *FAILED) and status in ("queued", "sending", "sent"):
+        return True
+    row.status = status
+    row.error_code = error_code
+    _update_case(session, row)
+    if status in FAILED and row.case_id is not None:
+        audit.append(session, "twilio", f"sms.{status}", row.case_id, {"kind": row.kind, "error_code": error_code})
+    return True
+
+
+def _update_case(session: Session, row: OutboundMessage) -> None:
+    if row.case_id is not None and row.kind == "invite":
+        case = session.get(Case, row.case_id)
+        if case is not None:
+            case.invite_status = row.status
+            if row.status not in ("blocked", *FAILED) and case.status == "created":
+                case.status = "invited"
+    session.flush()
+
+
+def recent(session: Session, limit: int = 100) -> list[OutboundMessage]:
+    return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(limit)))

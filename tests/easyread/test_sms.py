@@ -1,0 +1,127 @@
+"""Every bot message fits a few plain text messages (SMS), and replies by number come back as the right choice."""
+
+from __future__ import annotations
+
+from easyread.render import RESPONSES, Rendered, keys, render, text
+from easyread.sms import GSM7, MAX_SEGMENTS, UCS2, Segments, choice_for, plain, segments, to_sms
+
+# A real council name of 40 characters, the longest we plan for, and a code like the one on the letter.
+COUNCIL = "London Borough of Hammersmith and Fulham"
+CODE = "K7P2X9QD"
+INVITE_MAX_SEGMENTS = 2
+
+
+def _every_sms() -> dict[str, str]:
+    """Each bot response as sent by text in English, and each message from the sms content."""
+    bodies: dict[str, str] = {}
+    for name in RESPONSES:
+        message = render(name, "en", "sms", {"council": COUNCIL})
+        assert message is not None, name
+        bodies[name], _ = to_sms(message, "en")
+    for key in sorted(k for k in keys("en") if k.startswith("sms.")):
+        bodies[key] = plain(text(key, "en", council=COUNCIL, code=CODE, number=9, choice="Yes, that is right"))
+    return bodies
+
+
+def test_every_message_is_plain_and_fits_in_a_few_texts() -> None:
+    assert len(COUNCIL) == 40
+    assert len(CODE) == 8
+    sized = {name: segments(body) for name, body in _every_sms().items()}
+    longest = sorted(sized.items(), key=lambda item: (item[1].count, item[1].units), reverse=True)
+    print(f"\nLongest texts ({MAX_SEGMENTS} segments at most):")
+    for name, size in longest[:8]:
+        print(f"  {size.count} segments, {size.units:3d} {size.encoding} units: {name}")
+    too_long = [
+        f"{name}: {size.count} segments, {size.units} {size.encoding} units"
+        for name, size in longest
+        if size.encoding != GSM7 or size.count > MAX_SEGMENTS
+    ]
+    assert too_long == [], "Add a shorter <key>_sms version in bot.en.yml for: " + "; ".join(too_long)
+
+
+def test_no_text_talks_about_buttons() -> None:
+    mentions = [name for name, body in _every_sms().items() if "button" in body.lower()]
+    assert mentions == [], "A text has no buttons; add a <key>_sms version in bot.en.yml for: " + ", ".join(mentions)
+
+
+def test_the_invite_fits_in_2_texts() -> None:
+    invite = segments(text("sms.invite", "en", council=COUNCIL, code=CODE))
+    assert invite.encoding == GSM7
+    assert invite.count <= INVITE_MAX_SEGMENTS, invite
+
+
+def test_to_sms_numbers_the_choices_from_1() -> None:
+    message = Rendered(
+        "Are you happy?",
+        buttons=[{"title": "Yes", "payload": "/affirm"}, {"title": "Not sure", "payload": "/unsure"}],
+    )
+    body, choices = to_sms(message, "en")
+    assert body == "Are you happy?\nReply 1 for Yes.\nReply 2 for Not sure."
+    assert choices == {"1": "/affirm", "2": "/unsure"}
+
+
+def test_to_sms_without_buttons_is_just_the_text() -> None:
+    assert to_sms(Rendered("Hello."), "en") == ("Hello.", {})
+
+
+def test_a_reply_by_number_comes_back_as_its_payload() -> None:
+    question = render("utter_ask_consent", "en", "sms")
+    assert question is not None
+    _, choices = to_sms(question, "en")
+    assert choice_for("1", choices) == "/affirm"
+    assert choice_for(" 2. ", choices) == "/deny"
+    assert choice_for("3.", choices) == "/unsure"
+    assert choice_for("\n1\n", choices) == "/affirm"
+
+
+def test_a_reply_in_words_or_an_unknown_number_is_not_a_choice() -> None:
+    choices = {"1": "/affirm", "2": "/deny", "3": "/unsure"}
+    assert choice_for("yes", choices) is None
+    assert choice_for("12", choices) is None
+    assert choice_for("0", choices) is None
+    assert choice_for("1 2", choices) is None
+    assert choice_for("1 yes", choices) is None
+    assert choice_for("", choices) is None
+    assert choice_for("1", {}) is None
+
+
+def test_gsm_segments_at_the_boundaries() -> None:
+    assert segments("a" * 160) == Segments(GSM7, 160, 1)
+    assert segments("a" * 161) == Segments(GSM7, 161, 2)
+    assert segments("a" * 306) == Segments(GSM7, 306, 2)
+    assert segments("a" * 307) == Segments(GSM7, 307, 3)
+    assert segments("") == Segments(GSM7, 0, 1)
+
+
+def test_an_extension_character_counts_2() -> None:
+    for char in "[]{}~^\\|\u20ac":
+        assert segments(char) == Segments(GSM7, 2, 1), char
+    assert segments("a" * 158 + "[") == Segments(GSM7, 160, 1)
+    assert segments("a" * 159 + "[") == Segments(GSM7, 161, 2)
+    # The 2 septets of one character are never split: this one starts the second segment.
+    assert segments("a" * 152 + "[" + "a" * 152) == Segments(GSM7, 306, 3)
+
+
+def test_one_emoji_makes_it_ucs2() -> None:
+    emoji = "\U0001f600"  # 2 UTF-16 code units
+    assert segments("a" * 68 + emoji) == Segments(UCS2, 70, 1)
+    assert segments("a" * 69 + emoji) == Segments(UCS2, 71, 2)
+    assert segments("\u00e7" * 70) == Segments(UCS2, 70, 1)
+    assert segments("\u00e7" * 71) == Segments(UCS2, 71, 2)
+    assert segments("\u00e7" * 134) == Segments(UCS2, 134, 2)
+    assert segments("\u00e7" * 135) == Segments(UCS2, 135, 3)
+
+
+def test_plain_removes_curly_quotes_and_long_dashes() -> None:
+    typed = "\u201cIt\u2019s OK\u201d \u2013 we\u2019ll call\u2026\u00a0soon \u2014 \u2018really\u2019."
+    assert plain(typed) == "\"It's OK\" - we'll call... soon - 'really'."
+    assert segments(typed).encoding == UCS2
+    assert segments(plain(typed)).encoding == GSM7
+
+
+def test_to_sms_makes_a_curly_apostrophe_in_a_council_name_plain() -> None:
+    message = render("utter_why_contact", "en", "sms", {"council": "King\u2019s Lynn and West Norfolk"})
+    assert message is not None
+    body, _ = to_sms(message, "en")
+    assert "King's Lynn" in body
+    assert segments(body).encoding == GSM7

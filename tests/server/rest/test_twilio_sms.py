@@ -1,0 +1,117 @@
+"""The SMS webhook without the language model: signatures, keywords, retries, invitations and delivery status."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from easyread.render import text
+from tests.fakes.twilio_api import FakeTwilio
+from tests.support import council_with_staff, new_case, sms_bodies, twilio_post
+
+PUBLIC = "http://testserver"
+
+
+def sms(client: TestClient, phone: str, body: str, sid: str | None = None) -> list[str]:
+    params = {"From": phone, "To": "+447700900000", "Body": body, "MessageSid": sid or "SM" + uuid.uuid4().hex}
+    return sms_bodies(twilio_post(client, "/twilio/sms", params, PUBLIC))
+
+
+def test_unsigned_or_forged_requests_get_403(client: TestClient, twilio_env: FakeTwilio) -> None:
+    params = {"From": "+447700900201", "Body": "hi", "MessageSid": "SM1"}
+    assert client.post("/twilio/sms", data=params).status_code == 403
+    forged = client.post("/twilio/sms", data=params, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"})
+    assert forged.status_code == 403
+    wrong_key = twilio_post(client, "/twilio/sms", params, PUBLIC, token="someone-elses-token")
+    assert wrong_key.status_code == 403
+    # Signed for a different address (not our PUBLIC_BASE_URL): also refused.
+    assert twilio_post(client, "/twilio/sms", params, "http://elsewhere.example").status_code == 403
+    assert (
+        twilio_post(client, "/twilio/status", {"MessageSid": "SM1", "MessageStatus": "failed"}, "http://x").status_code
+        == 403
+    )
+
+
+def test_help_answers_in_easy_read(client: TestClient, twilio_env: FakeTwilio) -> None:
+    assert sms(client, "+447700900202", "help") == [text("sms.help", "en")]
+
+
+def test_stop_withdraws_from_any_state_and_nothing_more_is_sent_until_start(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1", phone="+447700900203")
+    [confirmation] = sms(client, "+447700900203", "Stop.")
+    assert confirmation == text("bot.stop_declined", "en")
+    assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["consent"]["state"] == "declined"
+    assert sms(client, "+447700900203", "hello?") == []
+    invited = client.post(f"/api/cases/{case['id']}/invite", headers=council.staff).json()
+    assert invited["invitation"]["status"] == "blocked"
+    assert twilio_env.sms_to("+447700900203") == []
+    [started] = sms(client, "+447700900203", "START")
+    assert started == text("sms.started", "en")
+    # START lets texts through again; it is not consent.
+    assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["consent"]["state"] == "declined"
+
+
+def test_every_opt_out_word_works_in_any_case(client: TestClient, twilio_env: FakeTwilio) -> None:
+    council = council_with_staff(client, "North Council")
+    for n, word in enumerate(["STOP", "stopall", "Unsubscribe", "cancel!", "END", "quit"]):
+        phone = f"+4477009003{n:02d}"
+        case = new_case(client, council.staff, f"N-{n}", phone=phone)
+        assert sms(client, phone, word), word
+        state = client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["consent"]["state"]
+        assert state == "declined", word
+
+
+def test_a_retried_message_sid_is_processed_once_and_answered_the_same(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1", phone="+447700900204")
+    first = sms(client, "+447700900204", "STOP", sid="SMretry1")
+    again = sms(client, "+447700900204", "STOP", sid="SMretry1")
+    assert first == again
+    events = client.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()
+    assert [e["action"] for e in events].count("consent.declined") == 1
+
+
+def test_invitation_goes_through_twilio_and_a_failure_shows_on_the_case(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1", phone="+447700900205")
+    invited = client.post(f"/api/cases/{case['id']}/invite", headers=council.staff)
+    assert invited.status_code == 200
+    assert invited.json()["invitation"]["status"] == "queued"
+    [sent] = [r for r in twilio_env.sent if r.to == "+447700900205"]
+    assert case["invite_code"] in (sent.body or "")
+    assert sent.status_callback == f"{PUBLIC}/twilio/status"
+    callback = {"MessageSid": sent.sid, "MessageStatus": "failed", "ErrorCode": "30003"}
+    assert twilio_post(client, "/twilio/status", callback, PUBLIC).status_code == 204
+    shown = client.get(f"/api/cases/{case['id']}", headers=council.staff).json()
+    assert shown["invitation"]["status"] == "failed"
+    # A late "sent" does not hide the failure.
+    twilio_post(client, "/twilio/status", {"MessageSid": sent.sid, "MessageStatus": "sent"}, PUBLIC)
+    assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["invitation"]["status"] == "failed"
+
+
+def test_without_twilio_the_invitation_goes_to_the_outbox(client: TestClient) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1", phone="+447700900206")
+    invited = client.post(f"/api/cases/{case['id']}/invite", headers=council.staff).json()
+    assert invited["invitation"]["status"] == "outbox"
+    from tests.support import ADMIN
+
+    outbox = client.get("/api/outbox", headers=ADMIN).json()
+    assert outbox[0]["to"] == "+447700900206" and case["invite_code"] in outbox[0]["body"]
+    assert client.get("/api/outbox", headers=council.staff).status_code == 403
+
+
+def test_a_case_without_a_phone_cannot_be_texted(client: TestClient) -> None:
+    council = council_with_staff(client, "North Council")
+    body = {"reference": "N-9", "theme": "older_people"}
+    case = client.post("/api/cases", json=body, headers=council.staff).json()
+    response = client.post(f"/api/cases/{case['id']}/invite", headers=council.staff)
+    assert response.status_code == 422
