@@ -1,4 +1,4 @@
-"""`make bench`: latency of POST /chat/messages and of Rasa's own REST webhook on the same model, side by side.
+"""`make bench`: latency of POST /chat/messages, POST /twilio/sms and Rasa's own REST webhook, side by side.
 
 Both paths run the same turns (the same custom actions and NLG calls), interleaved in one run, so the
 difference is what the server adds: storing the message, finding the case, and shaping the reply.
@@ -21,7 +21,7 @@ from tools.model import ROOT, ensure_model
 
 TURNS = ("what happens", "/continue", "who will i talk to", "/repeat", "can my son come with me", "/continue")
 CONVERSATIONS = 10
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "10"))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -66,12 +66,20 @@ def run(running: stack.Stack, admin: str) -> None:
         web.post("/chat/messages", json={"sender": sender, "message": "/greet", "metadata": {"invite_code": code}})
         pairs.append(sender)
     chat_senders, rasa_senders = pairs[:CONVERSATIONS], pairs[CONVERSATIONS:]
+    phones = []
+    for i in range(CONVERSATIONS):
+        phone = f"+447700900{500 + i:03d}"
+        body = {"reference": f"S-{i}", "theme": "older_people", "phone": phone, "council_id": council_id}
+        web.post("/api/cases", json=body, headers=headers)
+        web.post("/twilio/sms", data={"From": phone, "Body": "hi", "MessageSid": uuid.uuid4().hex})
+        phones.append(phone)
     chat_times: list[float] = []
     rasa_times: list[float] = []
+    sms_times: list[float] = []
     print(f"Measuring {ROUNDS * len(TURNS) * CONVERSATIONS} turns on each path...", flush=True)
     for _ in range(ROUNDS):
         for text in TURNS:
-            for chat_sender, rasa_sender in zip(chat_senders, rasa_senders, strict=True):
+            for chat_sender, rasa_sender, phone in zip(chat_senders, rasa_senders, phones, strict=True):
                 start = time.perf_counter()
                 response = web.post("/chat/messages", json={"sender": chat_sender, "message": text})
                 chat_times.append(time.perf_counter() - start)
@@ -85,12 +93,21 @@ def run(running: stack.Stack, admin: str) -> None:
                 response = rasa.post("/webhooks/rest/webhook", json=body)
                 rasa_times.append(time.perf_counter() - start)
                 assert response.status_code == 200, response.text
+                start = time.perf_counter()
+                form = {"From": phone, "Body": text, "MessageSid": uuid.uuid4().hex}
+                response = web.post("/twilio/sms", data=form)
+                sms_times.append(time.perf_counter() - start)
+                assert response.status_code == 200, response.text
     print(f"\n{'path':28} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'mean ms':>9} {'max ms':>9}")
     print(row("POST /chat/messages", chat_times))
+    print(row("POST /twilio/sms", sms_times))
     print(row("Rasa REST webhook (bare)", rasa_times))
     ratio50 = percentile(chat_times, 0.5) / percentile(rasa_times, 0.5)
     ratio95 = percentile(chat_times, 0.95) / percentile(rasa_times, 0.95)
     print(f"ratio chat/Rasa: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x")
+    sms50 = percentile(sms_times, 0.5) / percentile(rasa_times, 0.5)
+    sms95 = percentile(sms_times, 0.95) / percentile(rasa_times, 0.95)
+    print(f"ratio SMS/Rasa:  p50 {sms50:.2f}x, p95 {sms95:.2f}x")
     print("\nHeld-out NLU (tests/nlu/heldout_en.yml):")
     print("  " + evaluate(running.rasa_url, running.rasa_token).summary())
 

@@ -115,3 +115,13 @@ def test_a_case_without_a_phone_cannot_be_texted(client: TestClient) -> None:
     case = client.post("/api/cases", json=body, headers=council.staff).json()
     response = client.post(f"/api/cases/{case['id']}/invite", headers=council.staff)
     assert response.status_code == 422
+
+
+def test_wrong_codes_are_limited_per_number(client: TestClient, twilio_env: FakeTwilio) -> None:
+    for _ in range(5):
+        [answer] = sms(client, "+447700900207", "ZZZZZZZZ")
+        assert answer == text("bot.code_wrong", "en")
+    [locked] = sms(client, "+447700900207", "ZZZZZZZZ")
+    assert locked == text("bot.code_locked", "en")
+    # Another number is not affected.
+    assert sms(client, "+447700900208", "ZZZZZZZZ") == [text("bot.code_wrong", "en")]
