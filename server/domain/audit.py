@@ -6,12 +6,14 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.domain.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
+_LOCK_KEY = 27560
 
 
 def _utc(at: datetime) -> str:
@@ -33,21 +35,31 @@ def _digest(
 
 def append(session: Session, actor: str, action: str, case_id: int | None, detail: dict[str, object]) -> AuditEvent:
     """Add an event after the newest one. `detail` must hold no personal data."""
-    last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1).with_for_update()).first()
-    prev_hash = last.hash if last else GENESIS
-    at = utcnow()
-    event = AuditEvent(
-        at=at,
-        actor=actor,
-        action=action,
-        case_id=case_id,
-        detail=detail,
-        prev_hash=prev_hash,
-        hash=_digest(prev_hash, at, actor, action, case_id, detail),
-    )
-    session.add(event)
-    session.flush()
-    return event
+    if session.get_bind().dialect.name == "postgresql":
+        # Several servers share the database: one writer at a time extends the chain (released at commit).
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    for attempt in range(5):
+        last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+        prev_hash = last.hash if last else GENESIS
+        at = utcnow()
+        event = AuditEvent(
+            at=at,
+            actor=actor,
+            action=action,
+            case_id=case_id,
+            detail=detail,
+            prev_hash=prev_hash,
+            hash=_digest(prev_hash, at, actor, action, case_id, detail),
+        )
+        try:
+            with session.begin_nested():
+                session.add(event)
+            return event
+        except IntegrityError:
+            # Another writer took that place in the chain first (prev_hash is unique): link after theirs.
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
 
 
 def events_for(session: Session, case_id: int) -> list[AuditEvent]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +26,10 @@ class Council(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # When the regulator's fieldwork starts: the team schedules the nearest first.
+    fieldwork_date: Mapped[date | None] = mapped_column(Date)
+    # When the assessment closed: personal data of its cases is purged a configured number of days later.
+    assessment_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -58,6 +62,12 @@ class Case(Base):
     unsure: Mapped[bool] = mapped_column(default=False)
     # Where the invitation got to: not_sent, outbox, queued, sent, delivered, failed, undelivered, blocked.
     invite_status: Mapped[str] = mapped_column(String(20), default="not_sent", server_default="not_sent")
+    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when a reminder got no answer: the team checks consent at the start of the meeting.
+    check_consent_at_start: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # On a reserve: the primary case it is proposed to replace.
+    reserve_for_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", name="fk_cases_reserve_for_case_id"))
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -105,6 +115,10 @@ class Conversation(Base):
     misunderstood: Mapped[int] = mapped_column(Integer, default=0)
     # The numbered choices last offered by text ("1" -> "/affirm"), so a reply of "1" means that choice.
     choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # Who is replying, when it is someone helping the person rather than the person.
+    representative_id: Mapped[int | None] = mapped_column(
+        ForeignKey("representatives.id", name="fk_conversations_representative_id")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -137,14 +151,21 @@ class CodeAttempt(Base):
 
 
 class Handoff(Base):
+    """Work for a person on the team: scheduling a meeting, or talking with someone who needs a person."""
+
     __tablename__ = "handoffs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     conversation_id: Mapped[str | None] = mapped_column(String(100))
+    # schedule, asked, not_understood, distress, withdrew, check_consent
     reason: Mapped[str] = mapped_column(String(30))
     urgent: Mapped[bool] = mapped_column(default=False)
+    # open, claimed, scheduled, completed, cancelled
     status: Mapped[str] = mapped_column(String(20), default="open")
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -152,6 +173,7 @@ class AuditEvent(Base):
     """Append-only, each event chained to the one before by a hash."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("prev_hash", name="uq_audit_events_prev_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -159,6 +181,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(50))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    # Unique: two events can never claim the same predecessor, so concurrent writers cannot fork the chain.
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -188,3 +211,56 @@ class SmsOptOut(Base):
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Representative(Base):
+    """Someone helping the person: who they are to them, how to reach them, and what they do for them."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # independent_advocate, family_member, friend, paid_carer, attorney, deputy
+    role: Mapped[str | None] = mapped_column(String(30))
+    name: Mapped[str | None] = mapped_column(String(200))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    joins_meeting: Mapped[bool | None] = mapped_column()
+    on_behalf: Mapped[bool | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Preferences(Base):
+    """How the person would like to meet: their communication needs, in the Accessible Information Standard's sense."""
+
+    __tablename__ = "preferences"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    how: Mapped[list[str]] = mapped_column(JSON, default=list)
+    support: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interpreter_language: Mapped[str | None] = mapped_column(String(100))
+    days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    times: Mapped[list[str]] = mapped_column(JSON, default=list)
+    avoid_dates: Mapped[str | None] = mapped_column(Text)
+    contact_by: Mapped[str | None] = mapped_column(String(20))
+    completed: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    how: Mapped[str] = mapped_column(String(30))
+    where: Mapped[str | None] = mapped_column(String(300))
+    who: Mapped[str | None] = mapped_column(String(300))
+    # scheduled, completed, cancelled
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # not_asked, asked, confirmed, declined, no_answer
+    reconfirm: Mapped[str] = mapped_column(String(20), default="not_asked")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -21,3 +21,17 @@ def test_chain_holds_and_an_edit_is_caught(settings_env: str) -> None:
         broken = audit.first_broken(session)
         assert broken is not None
         assert broken.id == second
+
+
+def test_concurrent_writers_never_fork_the_chain(settings_env: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(n: int) -> None:
+        with session_scope() as session:
+            audit.append(session, "tester", "consent.given", None, {"n": n})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(write, range(40)))
+    with session_scope() as session:
+        assert session.query(AuditEvent).count() == 40
+        assert audit.first_broken(session) is None
