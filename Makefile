@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint train validate evaluate bench migrate clean
+.PHONY: help run test lint train validate evaluate bench migrate audit-verify clean
 
 help:
 	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
@@ -18,6 +18,7 @@ help:
 	@echo "make train  - train the Rasa model if the training data changed"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
+	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PY312) -m venv $(VENV)
@@ -39,6 +40,10 @@ validate: $(RASA_VENV)/.installed
 
 migrate: $(VENV)/.installed
 	$(PY) -m alembic upgrade head
+
+# Exits non-zero, naming the first edited, removed or reordered event, when the chain does not hold.
+audit-verify: $(VENV)/.installed
+	$(PY) -m tools.audit_verify
 
 run: venvs
 	$(PY) -m tools.run

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -66,12 +68,75 @@ def events_for(session: Session, case_id: int) -> list[AuditEvent]:
     return list(session.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.id)))
 
 
-def first_broken(session: Session) -> AuditEvent | None:
-    """The first event whose hash or link does not match, or None when the chain is whole."""
+@dataclass(frozen=True)
+class Break:
+    """The first event where the chain does not hold, and what is wrong with it."""
+
+    event: AuditEvent
+    # edited: its content no longer matches its hash.
+    # removed: it links to a predecessor that is not in the table.
+    # out_of_order: it links to an event that is in the table, but not to the one stored before it.
+    problem: Literal["edited", "removed", "out_of_order"]
+    # The event stored just before it (None when it is the first), and for out_of_order the one it links to.
+    previous_id: int | None
+    linked_id: int | None = None
+
+    def explain(self) -> str:
+        if self.problem == "edited":
+            return "edited: its content no longer matches its hash (the row was changed after it was written)"
+        if self.problem == "removed":
+            before = f"event {self.previous_id}" if self.previous_id is not None else "the start of the chain"
+            return (
+                "removed: it links to a predecessor that is not in the table "
+                f"(an event between {before} and this one was deleted, or rewritten with a new hash)"
+            )
+        before = f"event {self.previous_id}" if self.previous_id is not None else "the start of the chain"
+        return (
+            f"out of order: it links to event {self.linked_id}, not to {before} stored before it "
+            "(rows were moved or swapped)"
+        )
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    events: int
+    # The hash of the last event that checked out: the newest event's when the chain is whole. A chain cannot
+    # show that its newest events were deleted; noting this head elsewhere and comparing later can.
+    head: str
+    broken: Break | None
+
+
+def verify(session: Session) -> ChainCheck:
+    """Walk the chain in id order; say where and how it first breaks, or that it is whole."""
+    total = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
     prev_hash = GENESIS
-    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+    previous_id: int | None = None
+    found: tuple[AuditEvent, bool] | None = None
+    rows = session.scalars(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=500))
+    for event in rows:
         expected = _digest(prev_hash, event.at, event.actor, event.action, event.case_id, event.detail)
         if event.prev_hash != prev_hash or event.hash != expected:
-            return event
+            # Does the row still match its own hash, whatever it links to? Then only its place is wrong.
+            intact = event.hash == _digest(
+                event.prev_hash, event.at, event.actor, event.action, event.case_id, event.detail
+            )
+            found = (event, intact)
+            break
         prev_hash = event.hash
-    return None
+        previous_id = event.id
+    rows.close()
+    if found is None:
+        return ChainCheck(events=total, head=prev_hash, broken=None)
+    event, intact = found
+    if not intact:
+        return ChainCheck(total, prev_hash, Break(event, "edited", previous_id))
+    linked = session.scalar(select(AuditEvent.id).where(AuditEvent.hash == event.prev_hash))
+    if linked is None:
+        return ChainCheck(total, prev_hash, Break(event, "removed", previous_id))
+    return ChainCheck(total, prev_hash, Break(event, "out_of_order", previous_id, linked))
+
+
+def first_broken(session: Session) -> AuditEvent | None:
+    """The first event whose hash or link does not match, or None when the chain is whole."""
+    broken = verify(session).broken
+    return broken.event if broken else None
