@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     # Shared secret Rasa sends back when it calls our action and NLG endpoints.
     internal_token: str | None = None
     rasa_timeout_seconds: float = 10.0
+    # Who decides why and how the person's information is used: named in the consent record download.
+    controller_name: str = "Care Quality Commission"
+    # Personal data of a council's cases is purged (`make purge`) this many days after its assessment closed.
+    retention_days: int = 90
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
     code_attempts_per_hour: int = 5
