@@ -37,3 +37,5 @@ def require(*roles: str) -> Callable[[Principal], Principal]:
 Caller = Annotated[Principal, Depends(principal)]
 Admin = Annotated[Principal, Depends(require("admin"))]
 CaseWriter = Annotated[Principal, Depends(require("admin", "council_staff", "team"))]
+# The assessment team's work (the hand-off queue, meetings): council staff get 403.
+Team = Annotated[Principal, Depends(require("admin", "team"))]

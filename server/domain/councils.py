@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.orm import Session
 
 from server.domain import audit
@@ -9,11 +11,12 @@ from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import Council
 
 
-def create(session: Session, name: str, actor: str) -> Council:
+def create(session: Session, name: str, actor: str, fieldwork_date: date | None = None) -> Council:
+    """`fieldwork_date`: when the regulator's fieldwork starts; the team schedules the nearest first."""
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput("Give the council a name of 1 to 200 characters.", "name")
-    council = Council(name=name)
+    council = Council(name=name, fieldwork_date=fieldwork_date)
     session.add(council)
     session.flush()
     audit.append(session, actor, "council.created", None, {"council_id": council.id})
