@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint train validate evaluate bench migrate audit-verify clean
+.PHONY: help run test lint train validate evaluate bench migrate audit-verify purge clean
 
 help:
 	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
 	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
+	@echo "make purge  - remove personal data of cases whose assessment closed over RETENTION_DAYS (90) ago"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PY312) -m venv $(VENV)
@@ -44,6 +45,10 @@ migrate: $(VENV)/.installed
 # Exits non-zero, naming the first edited, removed or reordered event, when the chain does not hold.
 audit-verify: $(VENV)/.installed
 	$(PY) -m tools.audit_verify
+
+# Personal data of cases whose council's assessment closed more than RETENTION_DAYS days ago; ARGS=--dry-run to count.
+purge: $(VENV)/.installed
+	$(PY) -m tools.purge $(ARGS)
 
 run: venvs
 	$(PY) -m tools.run

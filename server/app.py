@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
-from server.rest import cases, chat, consent_records, councils, outbox, rasa, tokens, twilio, web
+from server.rest import assessments, cases, chat, consent_records, councils, outbox, rasa, tokens, twilio, web
 from server.settings import get_settings
 
 
@@ -31,7 +31,7 @@ def create_app() -> FastAPI:
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
 
-    for module in (chat, twilio, rasa, councils, tokens, cases, consent_records, outbox, web):
+    for module in (chat, twilio, rasa, councils, assessments, tokens, cases, consent_records, outbox, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 

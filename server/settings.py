@@ -15,6 +15,11 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{ROOT / 'var' / 'casetracking.db'}"
     public_base_url: str = "http://127.0.0.1:8000"
+    # Signs the people's calendar links (/meeting/<token>.ics). Unset: a random key made once in var/secret_key.
+    # Set it when several servers share the database, so each accepts the others' links.
+    secret_key: str | None = None
+    # A primary case with no answer this many days after its invitation gets a reserve proposed.
+    reserve_after_days: int = 7
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     twilio_from_number: str | None = None

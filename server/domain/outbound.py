@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain import audit
-from server.domain.models import Case, OutboundMessage, SmsOptOut
+from server.domain.models import Case, OutboundMessage, SmsOptOut, utcnow
 
 # Twilio's delivery statuses we act on; anything else is kept as it came.
 FAILED = ("failed", "undelivered")
@@ -41,6 +41,9 @@ def record(session: Session, case: Case | None, kind: str, to: str, body: str) -
     session.add(row)
     if case is not None and kind == "invite":
         case.invite_status = status
+        if case.invited_at is None and status != "blocked":
+            # The first invitation starts the clock for proposing a reserve when there is no answer.
+            case.invited_at = utcnow()
     session.flush()
     return row
 

@@ -11,9 +11,9 @@ from easyread.render import text
 from easyread.sms import plain
 from server import notify
 from server.auth import Caller, CaseWriter
-from server.domain import audit, cases, councils
+from server.domain import audit, cases, councils, reserves
 from server.domain.db import session_scope
-from server.domain.errors import InvalidInput
+from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import iso
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -120,3 +120,33 @@ def case_audit(case_id: int, caller: Caller) -> Any:
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)
         return [{"at": iso(e.at), "action": e.action, "actor": e.actor} for e in audit.events_for(session, case.id)]
+
+
+class ReserveOut(BaseModel):
+    id: int
+    reference: str
+    theme: str
+    for_case_id: int
+    invitation: Invitation
+
+
+@router.get("/{case_id}/reserve", response_model=ReserveOut)
+def reserve(case_id: int, caller: CaseWriter) -> Any:
+    """The reserve proposed to replace this primary case (it said no, stopped, or has not answered in time), or 404.
+
+    Invite it with `POST /api/cases/{reserve id}/invite`.
+    """
+    with session_scope() as session:
+        case = cases.get_for(session, caller, case_id)
+        # The no-answer rule depends on the clock: apply it now rather than wait for the next job run.
+        reserves.propose_for(session, case)
+        found = reserves.proposed_for(session, case.id)
+        if found is None:
+            raise NotFound("No reserve is proposed for this case.")
+        return {
+            "id": found.id,
+            "reference": found.reference,
+            "theme": found.theme,
+            "for_case_id": case.id,
+            "invitation": {"status": found.invite_status},
+        }

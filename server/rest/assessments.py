@@ -1,0 +1,40 @@
+"""Assessments: the team or an admin says when a council's assessment closed, which starts the retention clock."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from server.auth import require
+from server.domain import retention
+from server.domain.db import session_scope
+from server.domain.models import iso
+from server.domain.tokens import Principal
+from server.settings import get_settings
+
+router = APIRouter(prefix="/api/councils", tags=["councils"])
+
+Closer = Annotated[Principal, Depends(require("admin", "team"))]
+
+
+class ClosedOut(BaseModel):
+    id: int
+    name: str
+    assessment_closed_at: str
+    # From then on `make purge` removes the personal data of this council's cases.
+    purge_after: str
+
+
+@router.post("/{council_id}/close", response_model=ClosedOut)
+def close(council_id: int, caller: Closer) -> ClosedOut:
+    """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves."""
+    with session_scope() as session:
+        council = retention.close_assessment(session, council_id, caller.actor)
+        closed_at = council.assessment_closed_at
+        purge_after = retention.purge_after(council, get_settings().retention_days)
+        assert closed_at is not None and purge_after is not None
+        return ClosedOut(
+            id=council.id, name=council.name, assessment_closed_at=iso(closed_at), purge_after=iso(purge_after)
+        )
