@@ -3,7 +3,17 @@
 The server's action webhook (server/rest/rasa.py) looks actions up in REGISTRY by name.
 """
 
-from actions import consent, explain, handoff, withdraw
+from actions import consent, explain, handoff, preferences, reconfirm, representatives, safety, withdraw
 from actions.base import REGISTRY
 
-__all__ = ["REGISTRY", "consent", "explain", "handoff", "withdraw"]
+__all__ = [
+    "REGISTRY",
+    "consent",
+    "explain",
+    "handoff",
+    "preferences",
+    "reconfirm",
+    "representatives",
+    "safety",
+    "withdraw",
+]

@@ -18,6 +18,8 @@ class Turn:
     intent: str
     confidence: float
     council_name: str
+    # What the person typed or said (or the button's payload).
+    text: str = ""
     responses: list[dict[str, object]] = field(default_factory=list)
     # Set False by an action that could not use this turn; two in a row hand over to a person.
     understood: bool = True
@@ -36,11 +38,50 @@ class Turn:
 
 Action = Callable[[Turn], None]
 REGISTRY: dict[str, Action] = {}
+# Per conversation stage: what a typed answer means there (True when it was an answer), and what yes / no mean.
+Capture = Callable[[Turn], bool]
+CAPTURE: dict[str, Capture] = {}
+YES: dict[str, Action] = {}
+NO: dict[str, Action] = {}
+# Stages whose question needs more than a fixed message (a read-back of answers, a date).
+PROMPTERS: dict[str, Action] = {}
 
 
 def action(name: str) -> Callable[[Action], Action]:
     def register(func: Action) -> Action:
         REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def capture(stage: str) -> Callable[[Capture], Capture]:
+    def register(func: Capture) -> Capture:
+        CAPTURE[stage] = func
+        return func
+
+    return register
+
+
+def on_yes(stage: str) -> Callable[[Action], Action]:
+    def register(func: Action) -> Action:
+        YES[stage] = func
+        return func
+
+    return register
+
+
+def on_no(stage: str) -> Callable[[Action], Action]:
+    def register(func: Action) -> Action:
+        NO[stage] = func
+        return func
+
+    return register
+
+
+def prompter(stage: str) -> Callable[[Action], Action]:
+    def register(func: Action) -> Action:
+        PROMPTERS[stage] = func
         return func
 
     return register

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from actions import flow
-from actions.base import Turn, action
+from actions import flow, preferences
+from actions.base import NO, YES, Turn, action
 from server.domain import conversations
 from server.domain.conversations import Position
 from server.settings import get_settings
@@ -26,7 +26,8 @@ def _record(turn: Turn, answer: str) -> None:
     flow.record(turn, state)
     if state == "given":
         turn.say("consent_given")
-        flow.go(turn, Position("done"))
+        turn.say("consent_receipt")
+        preferences.begin(turn)
     else:
         turn.say("consent_declined" if state == "declined" else "stop_withdrawn")
         flow.go(turn, Position("stopped"))
@@ -35,8 +36,13 @@ def _record(turn: Turn, answer: str) -> None:
 @action("action_yes")
 def yes(turn: Turn) -> None:
     here = conversations.position(turn.conversation)
-    if here.stage == "start":
-        flow.start_explaining(turn)
+    if here.stage in YES:
+        if _sure(turn):
+            YES[here.stage](turn)
+        else:
+            flow.not_understood(turn)
+    elif here.stage == "start":
+        flow.start(turn)
     elif here.stage == "explain":
         # "Yes" while hearing the explanation means "go on".
         flow.next_step(turn)
@@ -46,15 +52,22 @@ def yes(turn: Turn) -> None:
         _record(turn, here.pending_answer or "no")
     elif here.stage == "done" and flow.current_state(turn) == "given":
         turn.say("already_given")
-    else:
+    elif here.stage in ("ask_consent", "done", "stopped"):
         # At the question, or changing their mind after saying no: read it back first.
         _read_back(turn, "yes")
+    else:
+        flow.prompt(turn)
 
 
 @action("action_no")
 def no(turn: Turn) -> None:
     here = conversations.position(turn.conversation)
-    if here.stage in ("start", "explain"):
+    if here.stage in NO:
+        if _sure(turn):
+            NO[here.stage](turn)
+        else:
+            flow.not_understood(turn)
+    elif here.stage in ("start", "explain"):
         # Not wanting to hear more is not an answer yet: go straight to the clear question.
         flow.ask_consent(turn)
     elif not _sure(turn):
@@ -64,8 +77,10 @@ def no(turn: Turn) -> None:
         flow.ask_consent(turn)
     elif here.stage == "stopped":
         turn.say("after_stop")
-    else:
+    elif here.stage in ("ask_consent", "done"):
         _read_back(turn, "no")
+    else:
+        flow.prompt(turn)
 
 
 @action("action_unsure")

@@ -10,7 +10,7 @@ from easyread.render import QUESTIONS
 @action("action_greet")
 def greet(turn: Turn) -> None:
     if turn.conversation.stage == "start":
-        flow.start_explaining(turn)
+        flow.start(turn)
         return
     turn.say("welcome_back")
     flow.prompt(turn)

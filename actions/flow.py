@@ -2,39 +2,68 @@
 
 from __future__ import annotations
 
-from actions.base import Turn
+from actions.base import PROMPTERS, Turn
 from easyread.render import EXPLAIN_STEPS, notice_text
-from server.domain import consent, conversations, handoffs
+from server.domain import consent, conversations, handoffs, representatives
 from server.domain.conversations import Position
+
+# What each waiting stage asks; said again after a question, a misunderstanding or "say that again".
+PROMPTS = {
+    "who": "ask_who",
+    "rep_role": "ask_role",
+    "rep_name": "ask_rep_name",
+    "rep_contact": "ask_rep_contact",
+    "rep_join": "ask_join",
+    "rep_behalf": "ask_behalf",
+    "ask_consent": "ask_consent",
+    "pref_how": "ask_how",
+    "pref_support": "ask_support",
+    "pref_language": "ask_language",
+    "pref_days": "ask_days",
+    "pref_times": "ask_times",
+    "pref_avoid": "ask_avoid",
+    "pref_contact": "ask_contact_by",
+}
 
 
 def go(turn: Turn, position: Position) -> None:
     conversations.move(turn.session, turn.conversation, position)
 
 
-def start_explaining(turn: Turn) -> None:
+def ask(turn: Turn, stage: str) -> None:
+    turn.say(PROMPTS[stage])
+    go(turn, Position(stage))
+
+
+def start(turn: Turn) -> None:
+    """Hello, who we are, why we got in touch, and (early and kindly) who is replying."""
     turn.say("greet", council=turn.council_name)
     turn.say("why_contact", council=turn.council_name)
+    ask(turn, "who")
+
+
+def explain_from_start(turn: Turn) -> None:
     turn.say(f"explain_{EXPLAIN_STEPS[0]}")
     go(turn, Position("explain", 0))
 
 
 def ask_consent(turn: Turn) -> None:
-    turn.say("ask_consent")
-    go(turn, Position("ask_consent"))
+    ask(turn, "ask_consent")
 
 
 def prompt(turn: Turn, after_question: bool = False) -> None:
     """Say again what the person is being asked now, without moving on."""
     here = conversations.position(turn.conversation)
     if here.stage == "start":
-        start_explaining(turn)
+        start(turn)
+    elif here.stage in PROMPTS:
+        turn.say(PROMPTS[here.stage])
     elif here.stage == "explain":
         turn.say("carry_on" if after_question else f"explain_{EXPLAIN_STEPS[here.explain_step]}")
-    elif here.stage == "ask_consent":
-        turn.say("ask_consent")
     elif here.stage == "confirm":
         turn.say("readback_yes" if here.pending_answer == "yes" else "readback_no")
+    elif here.stage in PROMPTERS:
+        PROMPTERS[here.stage](turn)
     elif here.stage == "stopped":
         turn.say("after_stop")
     elif here.stage == "done" and not after_question:
@@ -61,22 +90,27 @@ def next_step(turn: Turn) -> None:
 
 
 def record(turn: Turn, state: str) -> None:
-    """Record the person's own answer against the exact wording this channel showed them."""
+    """Record the answer against the exact wording this channel showed, and who gave it."""
     text = notice_text(turn.language, turn.channel)
+    rep = representatives.for_conversation(turn.session, turn.conversation)
+    by_rep = rep is not None and bool(rep.on_behalf)
     consent.record(
         turn.session,
         turn.case,
         state=state,
-        given_by="person",
+        given_by="representative" if by_rep else "person",
+        representative_role=rep.role if by_rep and rep is not None else None,
         notice=consent.notice_version(turn.session, turn.language, turn.channel, text),
         channel=turn.channel,
         conversation_id=turn.conversation.id,
-        actor=f"person:{turn.channel}",
+        actor=f"{'representative' if by_rep else 'person'}:{turn.channel}",
     )
 
 
-def hand_off(turn: Turn, reason: str) -> None:
-    handoffs.request(turn.session, turn.case.id, turn.conversation.id, reason, actor=f"person:{turn.channel}")
+def hand_off(turn: Turn, reason: str, urgent: bool = False) -> None:
+    handoffs.request(
+        turn.session, turn.case.id, turn.conversation.id, reason, actor=f"person:{turn.channel}", urgent=urgent
+    )
 
 
 def not_understood(turn: Turn) -> None:

@@ -28,6 +28,27 @@ PAYLOADS: dict[str, str] = {
     "no_change": "/deny",
 }
 
+# Choices answered without the language model (server.inbound sends them straight to the stage's action).
+ROLES = ("independent_advocate", "family_member", "friend", "paid_carer", "attorney", "deputy")
+HOW = ("phone", "video", "home", "elsewhere")
+SUPPORT = ("bsl", "interpreter", "easy_read", "large_print", "someone", "extra_time", "breaks", "hearing_loop")
+DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TIMES = ("morning", "afternoon", "evening")
+CONTACT = ("text", "call", "representative")
+
+
+def _choice_payloads() -> dict[str, str]:
+    payloads = {"choices.self": "/identify_self", "choices.helper": "/identify_helper"}
+    payloads |= {"choices.skip": "skip", "choices.none": "none", "choices.any_day": "any", "choices.any_time": "any"}
+    for name, values in (("role", ROLES), ("how", HOW), ("support", SUPPORT), ("contact", CONTACT)):
+        payloads |= {f"choices.{name}_{v}": f"{name}:{v}" for v in values}
+    payloads |= {f"choices.day_{v}": f"day:{v}" for v in DAYS}
+    payloads |= {f"choices.time_{v}": f"time:{v}" for v in TIMES}
+    return payloads
+
+
+PAYLOADS |= _choice_payloads()
+
 EXPLAIN_STEPS = (
     "what_happens",
     "who_talk",
@@ -82,6 +103,31 @@ def _catalogue() -> dict[str, Spec]:
         "code_wrong": Spec("code_wrong"),
         "code_locked": Spec("code_locked"),
         "error_try_again": Spec("error_try_again"),
+        "ask_who": Spec("reps.ask_who", ("choices.self", "choices.helper")),
+        "ask_role": Spec("reps.ask_role", tuple(f"choices.role_{r}" for r in ROLES)),
+        "ask_rep_name": Spec("reps.ask_name", ("choices.skip",)),
+        "ask_rep_contact": Spec("reps.ask_contact", ("choices.skip",)),
+        "ask_join": Spec("reps.ask_join", ("yes", "no")),
+        "ask_behalf": Spec("reps.ask_behalf", ("yes", "no")),
+        "thanks_helper": Spec("reps.thanks_helper"),
+        "role_unknown": Spec("reps.role_unknown"),
+        "prefs_intro": Spec("prefs.intro"),
+        "ask_how": Spec("prefs.ask_how", (*(f"choices.how_{h}" for h in HOW), "choices.skip")),
+        "ask_support": Spec("prefs.ask_support", (*(f"choices.support_{h}" for h in SUPPORT), "choices.none")),
+        "ask_language": Spec("prefs.ask_language", ("choices.skip",)),
+        "ask_days": Spec("prefs.ask_days", (*(f"choices.day_{d}" for d in DAYS), "choices.any_day")),
+        "ask_times": Spec("prefs.ask_times", (*(f"choices.time_{t}" for t in TIMES), "choices.any_time")),
+        "ask_avoid": Spec("prefs.ask_avoid", ("choices.skip",)),
+        "ask_contact_by": Spec("prefs.ask_contact", (*(f"choices.contact_{c}" for c in CONTACT), "choices.skip")),
+        "prefs_readback": Spec("prefs.readback", ("yes_right", "no_change")),
+        "prefs_saved": Spec("prefs.saved"),
+        "prefs_start_again": Spec("prefs.start_again"),
+        "prefs_not_got": Spec("prefs.not_got"),
+        "safety": Spec("safety.reply"),
+        "consent_receipt": Spec("consent.receipt"),
+        "reconfirm_ask": Spec("consent.reconfirm_ask", ("yes", "no")),
+        "reconfirm_yes": Spec("consent.reconfirm_yes"),
+        "reconfirm_no": Spec("consent.reconfirm_no"),
     }
     for step in EXPLAIN_STEPS:
         specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "say_again"))
@@ -91,6 +137,16 @@ def _catalogue() -> dict[str, Spec]:
 
 
 RESPONSES = _catalogue()
+
+# The longest realistic value of each placeholder: checks render every message with these (SMS length, say).
+EXAMPLE_ARGS: dict[str, object] = {
+    "council": "London Borough of Hammersmith and Fulham",
+    "when": "Wednesday 30 September at 10:30am",
+    "summary": (
+        "Meet by: Face to face somewhere else. Help you need: Easy read, Large print. Days: Monday, Tuesday, "
+        "Wednesday. Time of day: Morning. Dates to avoid: not the week of 12 March. Contact you by: Text."
+    ),
+}
 
 
 @dataclass
@@ -154,9 +210,11 @@ def render(name: str, language: str, channel: str, args: dict[str, object] | Non
     spec = RESPONSES.get(name)
     if spec is None:
         return None
-    rendered = Rendered(text=channel_text(f"bot.{spec.key}", language, channel, **(args or {})))
+    key = spec.key if "." in spec.key else f"bot.{spec.key}"
+    rendered = Rendered(text=channel_text(key, language, channel, **(args or {})))
     rendered.buttons = [
-        {"title": text(f"buttons.{button}", language), "payload": PAYLOADS[button]} for button in spec.buttons
+        {"title": text(button if "." in button else f"buttons.{button}", language), "payload": PAYLOADS[button]}
+        for button in spec.buttons
     ]
     return rendered
 

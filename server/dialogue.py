@@ -6,31 +6,53 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from actions import REGISTRY
-from actions.base import Turn
+from actions.base import CAPTURE, Turn
 from easyread.render import Rendered, render
 from server.domain import conversations, councils
 from server.domain.models import Case, Conversation
 
 
-def run(
-    session: Session, conversation: Conversation, action: str, intent: str, confidence: float
-) -> list[dict[str, object]]:
-    """The responses (names and arguments) the action chose; the conversation must belong to a case."""
+def _turn(session: Session, conversation: Conversation, intent: str, confidence: float, text: str) -> Turn | None:
     case = session.get(Case, conversation.case_id) if conversation.case_id is not None else None
     if case is None:
-        return [{"response": "utter_ask_code"}]
-    turn = Turn(
+        return None
+    return Turn(
         session=session,
         conversation=conversation,
         case=case,
         intent=intent,
         confidence=confidence,
         council_name=councils.get(session, case.council_id).name,
+        text=text,
     )
-    REGISTRY[action](turn)
+
+
+def _finish(session: Session, conversation: Conversation, turn: Turn) -> list[dict[str, object]]:
     if turn.understood:
         conversations.note_understood(session, conversation, understood=True)
     return turn.responses
+
+
+def capture(session: Session, conversation: Conversation, text: str) -> list[dict[str, object]] | None:
+    """A typed answer to a question with its own choices or free text; None when it is not one (ask Rasa)."""
+    handler = CAPTURE.get(conversation.stage)
+    if handler is None or text.startswith("/"):
+        return None
+    turn = _turn(session, conversation, "capture", 1.0, text)
+    if turn is None or not handler(turn):
+        return None
+    return _finish(session, conversation, turn)
+
+
+def run(
+    session: Session, conversation: Conversation, action: str, intent: str, confidence: float, text: str = ""
+) -> list[dict[str, object]]:
+    """The responses (names and arguments) the action chose; the conversation must belong to a case."""
+    turn = _turn(session, conversation, intent, confidence, text)
+    if turn is None:
+        return [{"response": "utter_ask_code"}]
+    REGISTRY[action](turn)
+    return _finish(session, conversation, turn)
 
 
 def known(action: str) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easyread.render import Rendered, render
-from server import dialogue
+from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, invite_codes
 from server.domain.conversations import LinkResult
@@ -119,6 +119,9 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
             earlier = conversations.by_external_id(session, message.external_id or "")
             return Reply([], duplicate_of=(earlier.reply if earlier else None) or [])
         reply = Reply([], message_id=stored.id, language=conversation.language)
+        if conversation.case_id is None and safety.suggests_risk(text):
+            reply.messages = [say("safety", reply.language, message.channel)]
+            return reply
         if conversation.case_id is None:
             problem = _link(session, conversation, message)
             if problem is not None:
@@ -129,8 +132,15 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
                 text = "/greet"
         reply.case_id = conversation.case_id
         reply.language = conversation.language
+        # Without the model: STOP always works, risk always gets a person, and typed answers to questions
+        # with their own choices (a day, a name) are taken as they are.
         if is_stop(text):
-            responses = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
+            responses: list[dict[str, object]] | None = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
+        elif safety.suggests_risk(text):
+            responses = dialogue.run(session, conversation, "action_distress", "distress", 1.0, text)
+        else:
+            responses = dialogue.capture(session, conversation, text)
+        if responses is not None:
             stored.processed = True
             reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
             return reply

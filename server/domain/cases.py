@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.domain import audit, consent, councils, invite_codes
+from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, iso
 from server.domain.tokens import Principal
@@ -131,7 +131,8 @@ def view(session: Session, case: Case) -> dict[str, object]:
             "at": iso(current.at) if current else None,
             "unsure": case.unsure,
         },
-        "advocate_involved": False,
+        "advocate_involved": representatives.advocate_involved(session, case.id),
         "invitation": {"status": case.invite_status},
+        "check_consent_at_start": case.check_consent_at_start,
         "created_at": iso(case.created_at),
     }

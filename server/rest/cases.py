@@ -61,6 +61,7 @@ class CaseOut(BaseModel):
     consent: Consent
     advocate_involved: bool
     invitation: Invitation
+    check_consent_at_start: bool
     created_at: str
 
 

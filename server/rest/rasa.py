@@ -34,14 +34,20 @@ def run_action(body: dict[str, Any], token: Annotated[str, Query()] = "") -> Any
     name = str(body.get("next_action", ""))
     if not dialogue.known(name):
         return JSONResponse({"error": f"No action {name}", "action_name": name}, status_code=404)
-    intent = _latest(body.get("tracker") or {}).get("intent") or {}
+    latest = _latest(body.get("tracker") or {})
+    intent = latest.get("intent") or {}
     with session_scope() as session:
         conversation = conversations.get(session, str(body.get("sender_id", "")))
         if conversation is None:
             # The server creates every conversation before it talks to Rasa; anything else did not come from us.
             return {"events": [], "responses": [{"response": "utter_ask_code"}]}
         responses = dialogue.run(
-            session, conversation, name, str(intent.get("name") or ""), float(intent.get("confidence") or 0.0)
+            session,
+            conversation,
+            name,
+            str(intent.get("name") or ""),
+            float(intent.get("confidence") or 0.0),
+            str(latest.get("text") or ""),
         )
         return {"events": [], "responses": responses}
 

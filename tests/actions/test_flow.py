@@ -28,13 +28,14 @@ class Chat:
             assert case is not None
             conversations.attach(session, conversation, case)
 
-    def turn(self, action: str, intent: str, confidence: float = 1.0) -> list[str]:
+    def turn(self, action: str, intent: str, confidence: float = 1.0, text: str = "") -> list[str]:
         body: dict[str, Any] = {
             "next_action": action,
             "sender_id": self.sender,
             "tracker": {
                 "sender_id": self.sender,
                 "latest_message": {
+                    "text": text,
                     "intent": {"name": intent, "confidence": confidence},
                     "metadata": {"channel": "web", "language": "en"},
                 },
@@ -54,7 +55,8 @@ class Chat:
 
     def to_question(self) -> None:
         said = self.turn("action_greet", "greet")
-        assert said == ["utter_greet", "utter_why_contact", "utter_explain_what_happens"]
+        assert said == ["utter_greet", "utter_why_contact", "utter_ask_who"]
+        assert self.turn("action_identify_self", "identify_self") == ["utter_explain_what_happens"]
         for step in EXPLAIN_STEPS[1:]:
             assert self.turn("action_continue", "continue") == [f"utter_explain_{step}"]
         assert self.turn("action_continue", "continue") == ["utter_ask_consent"]
@@ -71,7 +73,12 @@ def test_yes_is_read_back_and_recorded_only_when_confirmed(chat: Chat) -> None:
     chat.to_question()
     assert chat.turn("action_yes", "affirm", 0.97) == ["utter_readback_yes"]
     assert chat.consent()["state"] == "pending"
-    assert chat.turn("action_yes", "affirm") == ["utter_consent_given"]
+    assert chat.turn("action_yes", "affirm") == [
+        "utter_consent_given",
+        "utter_consent_receipt",
+        "utter_prefs_intro",
+        "utter_ask_how",
+    ]
     consent = chat.consent()
     assert consent["state"] == "given"
     assert consent["given_by"] == "person"
@@ -109,6 +116,7 @@ def test_unsure_is_noted_but_consent_stays_pending(chat: Chat) -> None:
 
 def test_a_question_is_answered_then_the_conversation_carries_on(chat: Chat) -> None:
     chat.turn("action_greet", "greet")
+    chat.turn("action_identify_self", "identify_self")
     said = chat.turn("action_answer_question", "ask_someone_with_me")
     assert said == ["utter_answer_someone_with_me", "utter_carry_on"]
     assert chat.turn("action_continue", "continue") == [f"utter_explain_{EXPLAIN_STEPS[1]}"]

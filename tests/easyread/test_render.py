@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from easyread.render import PAYLOADS, RESPONSES, notice_text, render
+from easyread.render import EXAMPLE_ARGS, PAYLOADS, RESPONSES, notice_text, render
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,17 +18,35 @@ def _intents() -> set[str]:
 
 def test_every_response_renders_in_english_on_the_web() -> None:
     for name in RESPONSES:
-        message = render(name, "en", "web", {"council": "North Council"})
+        message = render(name, "en", "web", EXAMPLE_ARGS)
         assert message is not None
         assert message.text.strip(), name
         assert "%{" not in message.text, name
         assert "\n\n" not in message.text, f"{name}: a blank line would split it into two messages"
 
 
-def test_every_button_sends_an_intent_the_model_knows() -> None:
+def test_every_button_sends_an_intent_the_model_knows_or_an_answer_we_read_directly() -> None:
+    from actions.answers import choices
+
     intents = _intents()
     for payload in PAYLOADS.values():
-        assert payload.removeprefix("/") in intents, payload
+        if payload.startswith("/"):
+            assert payload.removeprefix("/") in intents, payload
+        elif ":" in payload:
+            field, value = payload.split(":")
+            from actions import answers
+
+            words = {
+                "role": answers.ROLE_WORDS,
+                "how": answers.HOW_WORDS,
+                "support": answers.SUPPORT_WORDS,
+                "day": answers.DAY_WORDS,
+                "time": answers.TIME_WORDS,
+                "contact": answers.CONTACT_WORDS,
+            }[field]
+            assert choices(payload, field, words) == [value], payload
+        else:
+            assert payload in ("skip", "none", "any"), payload
 
 
 def test_choices_come_as_buttons_on_the_web() -> None:

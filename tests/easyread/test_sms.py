@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from easyread.render import RESPONSES, Rendered, keys, render, text
+from easyread.render import EXAMPLE_ARGS, RESPONSES, Rendered, keys, render, text
 from easyread.sms import GSM7, MAX_SEGMENTS, UCS2, Segments, choice_for, plain, segments, to_sms
 
 # A real council name of 40 characters, the longest we plan for, and a code like the one on the letter.
@@ -15,7 +15,7 @@ def _every_sms() -> dict[str, str]:
     """Each bot response as sent by text in English, and each message from the sms content."""
     bodies: dict[str, str] = {}
     for name in RESPONSES:
-        message = render(name, "en", "sms", {"council": COUNCIL})
+        message = render(name, "en", "sms", {**EXAMPLE_ARGS, "council": COUNCIL})
         assert message is not None, name
         bodies[name], _ = to_sms(message, "en")
     for key in sorted(k for k in keys("en") if k.startswith("sms.")):
