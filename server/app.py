@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.rest import assessments, cases, chat, consent_records, councils, outbox, rasa, tokens, twilio, web
+from server.rest.calls import router as calls_router
+from server.rest.voice import router as voice_router
 from server.settings import get_settings
 
 
@@ -33,6 +35,8 @@ def create_app() -> FastAPI:
 
     for module in (chat, twilio, rasa, councils, assessments, tokens, cases, consent_records, outbox, web):
         app.include_router(module.router)
+    app.include_router(voice_router)
+    app.include_router(calls_router)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from server import inbound
+from server import inbound, voice
 from server.domain import invite_codes
 
 router = APIRouter(tags=["web chat"])
@@ -47,6 +47,9 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
         attempt_key=invite_codes.attempt_key("web", client),
     )
     reply = await inbound.handle(request.app.state.rasa, message)
+    for m in reply.messages:
+        # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
+        m.audio = m.audio or voice.listen_url(m.text)
     messages = [m.as_dict() for m in reply.messages]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.

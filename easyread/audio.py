@@ -1,0 +1,211 @@
+"""Spoken versions of the messages: pyttsx3 over espeak-ng, rendered once per text, cached on disk.
+
+Each text becomes `<id>.wav`, where the id is a hash of the text, the voice and the rate, so a prompt is
+rendered the first time anyone needs it and then served from disk to every call and every "Listen" button.
+`<id>.txt` beside it keeps the text, so audio can be rendered later from its id alone (on the first GET of its
+address) and a call can say a prompt again.
+
+pyttsx3's espeak driver is not safe to use from a web server: it is not thread-safe, espeak can be initialised
+once per process, synthesis runs on espeak's own thread, and `runAndWait` can return before the file is
+written. So the server never imports pyttsx3. `AudioCache.render` runs this module as a short child process
+(`python -m easyread.audio`) for a batch of texts, with a deadline; the child waits for pyttsx3's
+"finished-utterance" notice for each file, checks it holds sound, and moves it into place. Anything that fails
+or is late is left unrendered, and the caller falls back to words (Twilio's <Say>).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+ID_LENGTH = 32
+# At most this many renderer processes at once, whatever the number of calls (the machine has 2 cores).
+_RENDERERS = threading.BoundedSemaphore(2)
+_COUNT_LOCK = threading.Lock()
+_rendered = 0
+
+
+def rendered_count() -> int:
+    """How many texts this process has had rendered (not served from the cache) since it started."""
+    with _COUNT_LOCK:
+        return _rendered
+
+
+def _count(n: int) -> None:
+    global _rendered
+    with _COUNT_LOCK:
+        _rendered += n
+
+
+def audio_id(text: str, voice: str, rate: int) -> str:
+    digest = hashlib.sha256(f"{voice}\n{rate}\n{text}".encode()).hexdigest()
+    return digest[:ID_LENGTH]
+
+
+def is_audio_id(value: str) -> bool:
+    return len(value) == ID_LENGTH and all(c in "0123456789abcdef" for c in value)
+
+
+def duration_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as wav:
+        return wav.getnframes() / wav.getframerate()
+
+
+@dataclass(frozen=True)
+class AudioCache:
+    directory: Path
+    voice: str
+    rate: int
+    timeout: float = 5.0
+
+    def id_for(self, text: str) -> str:
+        return audio_id(text, self.voice, self.rate)
+
+    def wav(self, audio: str) -> Path:
+        return self.directory / f"{audio}.wav"
+
+    def _txt(self, audio: str) -> Path:
+        return self.directory / f"{audio}.txt"
+
+    def remember(self, text: str) -> str | None:
+        """The id of the text's audio, with the text kept beside it; None when the cache cannot be written."""
+        audio = self.id_for(text)
+        path = self._txt(audio)
+        try:
+            if not path.exists():
+                self.directory.mkdir(parents=True, exist_ok=True)
+                temp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+                temp.write_text(text, encoding="utf-8")
+                os.replace(temp, path)
+        except OSError:
+            return None
+        return audio
+
+    def text_of(self, audio: str) -> str | None:
+        if not is_audio_id(audio):
+            return None
+        try:
+            return self._txt(audio).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
+    def ready(self, audio: str) -> bool:
+        return is_audio_id(audio) and self.wav(audio).is_file()
+
+    def render(self, texts: list[str]) -> dict[str, str]:
+        """{text: audio id} for every text whose audio is on disk now, rendering the missing ones in one child
+        process. Blocking: call it from a thread in async code. Texts left out could not be rendered in time."""
+        ids: dict[str, str] = {}
+        for text in dict.fromkeys(texts):
+            audio = self.remember(text)
+            if audio is not None:
+                ids[text] = audio
+        missing = {text: audio for text, audio in ids.items() if not self.ready(audio)}
+        if missing:
+            self._run_renderer(missing)
+        return {text: audio for text, audio in ids.items() if self.ready(audio)}
+
+    def _run_renderer(self, missing: dict[str, str]) -> None:
+        deadline = time.monotonic() + self.timeout
+        if not _RENDERERS.acquire(timeout=self.timeout):
+            return
+        try:
+            # Another request may have rendered them while this one waited.
+            todo = {text: audio for text, audio in missing.items() if not self.ready(audio)}
+            if not todo:
+                return
+            items = [{"text": text, "path": str(self.wav(audio))} for text, audio in todo.items()]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            command = [sys.executable, "-m", "easyread.audio", "--voice", self.voice, "--rate", str(self.rate)]
+            try:
+                result = subprocess.run(
+                    command,
+                    input=json.dumps(items).encode(),
+                    capture_output=True,
+                    cwd=ROOT,
+                    timeout=remaining,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                log.warning("audio rendering took over %.1f s; the words are said instead", self.timeout)
+            except OSError as exc:
+                log.warning("audio renderer could not start: %s", exc)
+            else:
+                if result.returncode != 0:
+                    detail = result.stderr.decode(errors="replace").strip().splitlines()[-1:]
+                    log.warning("audio renderer failed (exit %d): %s", result.returncode, " ".join(detail))
+            _count(sum(1 for audio in todo.values() if self.ready(audio)))
+        finally:
+            _RENDERERS.release()
+
+
+# ---------------------------------------------------------------- the child process
+
+
+def _render_all(voice: str, rate: int, items: list[dict[str, Any]], per_item_timeout: float) -> int:
+    import pyttsx3  # only ever imported here, in the child
+
+    engine = pyttsx3.init("espeak")
+    if voice not in {v.id for v in engine.getProperty("voices")}:
+        print(f"unknown voice {voice!r}", file=sys.stderr)
+        return 2
+    finished = threading.Event()
+
+    def on_finished(name: object = None, completed: bool = True, **_: object) -> None:
+        if completed:
+            finished.set()
+
+    engine.connect("finished-utterance", on_finished)
+    engine.setProperty("voice", voice)
+    engine.setProperty("rate", rate)
+    failures = 0
+    for item in items:
+        target = Path(item["path"])
+        temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        for _attempt in range(2):
+            finished.clear()
+            engine.save_to_file(str(item["text"]), str(temp))
+            engine.runAndWait()
+            if finished.wait(per_item_timeout) and _has_sound(temp):
+                os.replace(temp, target)
+                break
+        else:
+            failures += 1
+            temp.unlink(missing_ok=True)
+    return 1 if failures else 0
+
+
+def _has_sound(path: Path) -> bool:
+    try:
+        return duration_seconds(path) > 0
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Render texts (JSON on stdin) to WAV files with pyttsx3.")
+    parser.add_argument("--voice", required=True)
+    parser.add_argument("--rate", type=int, required=True)
+    parser.add_argument("--item-timeout", type=float, default=5.0)
+    args = parser.parse_args(argv)
+    items = json.loads(sys.stdin.read())
+    return _render_all(args.voice, args.rate, items, args.item_timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

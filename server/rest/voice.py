@@ -1,0 +1,47 @@
+"""Twilio's voice webhook (every turn of a call) and the audio it plays, which the web chat's "Listen" uses too."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
+
+from server import voice
+from server.rest.twilio import signed_form
+
+router = APIRouter(tags=["voice"])
+
+AUDIO_NAME = re.compile(r"^([0-9a-f]{32})\.wav$")
+
+
+@router.post("/twilio/voice")
+async def incoming_call(request: Request) -> Response:
+    params = await signed_form(request)
+    if not params.get("CallSid") or not voice.caller(params):
+        raise HTTPException(400, "CallSid and the caller's number are required.")
+    twiml = await voice.answer_call(request.app.state.rasa, params, request.query_params)
+    return Response(twiml, media_type="application/xml")
+
+
+@router.get("/audio/{name}", response_class=FileResponse)
+async def audio(name: str) -> FileResponse:
+    """A prompt's audio. The address is a hash of the words, voice and rate, so it never changes: cache it."""
+    match = AUDIO_NAME.fullmatch(name)
+    if match is None:
+        raise HTTPException(404, "There is no such audio.")
+    cache = voice.audio_cache()
+    audio_id = match.group(1)
+    if not cache.ready(audio_id):
+        words = cache.text_of(audio_id)
+        # Words kept under another voice or rate than today's have no audio any more.
+        if words is None or cache.id_for(words) != audio_id:
+            raise HTTPException(404, "There is no such audio.")
+        # Rendered on first use (the web chat's "Listen"), once.
+        await run_in_threadpool(cache.render, [words])
+        if not cache.ready(audio_id):
+            raise HTTPException(503, "Sorry, we could not make the sound. Please try again.")
+    return FileResponse(
+        cache.wav(audio_id), media_type="audio/wav", headers={"Cache-Control": "public, max-age=31536000, immutable"}
+    )

@@ -1,0 +1,332 @@
+"""The phone channel (Twilio Voice): one webhook request per turn of a call, answered with TwiML.
+
+A call translates; it does not decide. What the person says (Twilio's SpeechResult) or the choice their key
+stands for goes through `server.inbound.handle` like a chat or a text, and the bot's messages come back as
+audio (`<Play>`, rendered by easyread.audio; `<Say>` when that fails) inside a `<Gather>` that listens for the
+next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.voice).
+
+What a call needs to remember between turns rides in the `<Gather>` action URL's query string, which Twilio
+signs with the rest of the request, so it cannot be changed on the way: the turn number, the choices offered,
+the message to say again after a silence, and how many silences in a row. The rest is the conversation itself.
+
+Rules of the phone:
+- Silence is never an answer and never reaches the dialogue: the first time the question is said again, the
+  second time the person is offered a text instead and the call ends politely.
+- At the consent read-back (stage "confirm") the answer must be a key press; a spoken answer is asked again as
+  a key. A spoken "stop" works at any point.
+- A caller whose number is not a case's is told how to join by text, and the call ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+from twilio.twiml.voice_response import Gather, VoiceResponse
+
+from easyread import voice as spoken
+from easyread.audio import AudioCache
+from easyread.render import PAYLOADS, Rendered, text
+from server import inbound, notify
+from server.clients.rasa import RasaClient
+from server.domain import conversations, handoffs, invite_codes, outbound
+from server.domain.db import session_scope
+from server.settings import get_settings
+from server.sms import sender
+
+CHANNEL = "voice"
+# Stages a conversation ends in: reaching one of them during a call ends the call.
+ENDED = ("done", "stopped")
+CONFIRM = "confirm"
+TEXT_STEP = "text"
+# Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
+GATHER_TIMEOUT = 8
+MAX_TURNS = 10_000
+
+
+def audio_cache() -> AudioCache:
+    settings = get_settings()
+    return AudioCache(
+        Path(settings.audio_cache_dir), settings.voice_name, settings.voice_rate, settings.audio_render_timeout_seconds
+    )
+
+
+def audio_url(audio: str) -> str:
+    return f"{get_settings().public_base_url.rstrip('/')}/audio/{audio}.wav"
+
+
+def listen_url(words: str) -> str | None:
+    """The address of a message's audio for the web chat's "Listen" button; rendered when first played."""
+    if not words.strip():
+        return None
+    audio = audio_cache().remember(words)
+    return audio_url(audio) if audio else None
+
+
+@dataclass(frozen=True)
+class CallState:
+    """What the previous turn of this call left for the next one, from the action URL's query string."""
+
+    turn: int = 0
+    choices: tuple[str, ...] = ()
+    page: int = 0
+    prompt: str = ""
+    silences: int = 0
+    step: str = ""
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> CallState:
+        def number(name: str) -> int:
+            raw = query.get(name, "")
+            return min(int(raw), MAX_TURNS) if raw.isdigit() else 0
+
+        choices = tuple(k for k in query.get("k", "").split(",") if k in PAYLOADS)
+        return cls(
+            turn=number("t"),
+            choices=choices,
+            page=number("pg"),
+            prompt=query.get("p", "")[:64],
+            silences=number("s"),
+            step=query.get("step", "")[:10],
+        )
+
+    def query(self) -> str:
+        params = {"t": str(self.turn)}
+        if self.choices:
+            params["k"] = ",".join(self.choices)
+        if self.page:
+            params["pg"] = str(self.page)
+        if self.prompt:
+            params["p"] = self.prompt
+        if self.silences:
+            params["s"] = str(self.silences)
+        if self.step:
+            params["step"] = self.step
+        return urlencode(params)
+
+    def url(self) -> str:
+        return f"{get_settings().public_base_url.rstrip('/')}/twilio/voice?{self.query()}"
+
+
+@dataclass(frozen=True)
+class Call:
+    sid: str
+    phone: str
+    state: CallState
+
+    @property
+    def conversation_id(self) -> str:
+        return f"voice:{self.phone}"
+
+
+def caller(params: Mapping[str, str]) -> str:
+    """The person's number: who called us, or, on a call we started, who we called (Twilio swaps To and From)."""
+    outgoing = params.get("Direction", "inbound").startswith("outbound")
+    return sender(params.get("To" if outgoing else "From", ""))
+
+
+class Answer:
+    """One TwiML answer: words to say (as audio when it can be rendered), then listen, or hang up."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.before: list[str] = []
+        self.listen: list[str] = []
+        self.after: list[str] = []
+        self.gather: dict[str, object] | None = None
+        self.hangup = False
+
+    async def twiml(self) -> str:
+        everything = [*self.before, *self.listen, *self.after]
+        ready = await run_in_threadpool(audio_cache().render, everything)
+        response = VoiceResponse()
+        self._speak(response, self.before, ready)
+        if self.gather is not None:
+            gather = Gather(**self.gather)
+            self._speak(gather, self.listen, ready)
+            response.append(gather)
+        self._speak(response, self.after, ready)
+        if self.hangup:
+            response.hangup()
+        return str(response)
+
+    def _speak(self, verb: VoiceResponse | Gather, words: list[str], ready: dict[str, str]) -> None:
+        for line in words:
+            if line in ready:
+                verb.play(audio_url(ready[line]))
+            else:
+                verb.say(line, language=spoken.speech_language(self.language))
+
+
+def _listen(answer: Answer, state: CallState, choices: list[spoken.Choice], speech: bool = True) -> None:
+    answer.gather = {
+        "input": "dtmf speech" if speech else "dtmf",
+        "action": state.url(),
+        "method": "POST",
+        "num_digits": 1,
+        "timeout": GATHER_TIMEOUT,
+    }
+    if speech:
+        answer.gather |= {
+            "language": spoken.speech_language(answer.language),
+            "hints": spoken.hints(choices, answer.language),
+            "speech_timeout": "auto",
+            "action_on_empty_result": True,
+        }
+
+
+def _stage(conversation_id: str) -> tuple[str | None, int | None, str]:
+    """Where the conversation is: its stage, its case and its language (None, None, default when new)."""
+    with session_scope() as session:
+        conversation = conversations.get(session, conversation_id)
+        if conversation is None:
+            return None, None, get_settings().default_language
+        return conversation.stage, conversation.case_id, conversation.language
+
+
+def _choices(state: CallState, language: str) -> list[spoken.Choice]:
+    found = (spoken.choice(key, language) for key in state.choices)
+    return [c for c in found if c is not None]
+
+
+def _ask_keys(call: Call, language: str, intro: list[str], silences: int = 0) -> Answer:
+    """Say `intro`, then the keys offered last turn again, without asking the dialogue anything."""
+    stage, _, _ = _stage(call.conversation_id)
+    choices = _choices(call.state, language)
+    answer = Answer(language)
+    answer.listen = [
+        *intro,
+        spoken.key_prompt(choices, call.state.page, language, confirm=stage == CONFIRM),
+    ]
+    _listen(answer, replace(call.state, turn=call.state.turn + 1, silences=silences, step=""), choices)
+    return answer
+
+
+async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
+    """Send what the person said or chose through the one inbound path, and answer with the bot's messages."""
+    before, _, _ = _stage(call.conversation_id)
+    reply = await inbound.handle(
+        rasa,
+        inbound.Inbound(
+            channel=CHANNEL,
+            conversation_id=call.conversation_id,
+            text=words,
+            attempt_key=invite_codes.attempt_key(CHANNEL, call.phone),
+            phone=call.phone,
+            external_id=f"{call.sid}:{call.state.turn}",
+        ),
+    )
+    if reply.duplicate_of is not None:
+        # Twilio asked for this turn again: the same answer, and nothing happens twice.
+        return reply.duplicate_of[0] if reply.duplicate_of else _hang_up()
+    after, _, _ = _stage(call.conversation_id)
+    language = reply.language
+    answer = Answer(language)
+    said = [m.text for m in reply.messages if m.text.strip()]
+    ended = reply.status == 200 and (inbound.is_stop(words) or (after in ENDED and after != before))
+    if reply.case_id is None or ended:
+        # Nothing more to ask on this call: a stranger is told how to join by text; an ending is said goodbye to.
+        answer.before = [*said, text("voice.goodbye", language)]
+        answer.hangup = True
+    else:
+        state = _next_state(call.state, reply.messages if reply.status == 200 else [], language)
+        choices = _choices(state, language)
+        answer.listen = [*said, spoken.key_prompt(choices, 0, language, confirm=after == CONFIRM)]
+        _listen(answer, state, choices)
+    twiml = await answer.twiml()
+    if reply.message_id is not None:
+        with session_scope() as session:
+            conversations.save_reply(session, reply.message_id, [twiml])
+    return twiml
+
+
+def _hang_up() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def _next_state(state: CallState, messages: list[Rendered], language: str) -> CallState:
+    """The next turn offers the last message's choices and says it again after a silence. After a failed turn
+    (no messages: the dialogue could not be reached) the choices from before stay, so the person can try again."""
+    following = CallState(turn=state.turn + 1, choices=state.choices, prompt=state.prompt)
+    if not messages:
+        return following
+    last = messages[-1]
+    audio = audio_cache().remember(last.text) if last.text.strip() else None
+    choices = tuple(c.key for c in spoken.choices_of(last, language))
+    return replace(following, choices=choices, prompt=audio or "")
+
+
+def _silence(call: Call, language: str, case_id: int | None) -> Answer:
+    """No words and no keys: ask once more; the second time, offer a text and end. Nothing is recorded."""
+    if call.state.silences == 0:
+        again = audio_cache().text_of(call.state.prompt) if call.state.prompt else None
+        intro = [text("voice.silence_once", language), *([again] if again else [])]
+        return _ask_keys(call, language, intro, silences=1)
+    answer = Answer(language)
+    answer.hangup = True
+    if case_id is None or _opted_out(call.phone):
+        answer.before = [text("voice.still_silent", language)]
+        answer.after = [text("voice.goodbye", language)]
+        return answer
+    answer.before = [text("voice.still_silent", language)]
+    answer.listen = [text("voice.offer_text", language)]
+    # Keys only, and no request at all when nothing is pressed: Twilio goes on to the goodbye and hangs up.
+    _listen(answer, CallState(turn=call.state.turn + 1, step=TEXT_STEP), [], speech=False)
+    answer.after = [text("voice.goodbye", language)]
+    return answer
+
+
+def _opted_out(phone: str) -> bool:
+    with session_scope() as session:
+        return outbound.is_opted_out(session, phone)
+
+
+async def _text_instead(call: Call, language: str, case_id: int | None, pressed: str) -> Answer:
+    """After "Press 1 and we will send you a text instead": send it (or not) and say goodbye."""
+    answer = Answer(language)
+    answer.hangup = True
+    if pressed != "1" or case_id is None:
+        answer.before = [text("voice.goodbye", language)]
+        return answer
+    status = await notify.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
+    if status in ("queued", "outbox"):
+        answer.before = [text("voice.texted", language)]
+        return answer
+    # The text did not go: a person follows up instead, so the promise in the words is kept.
+    with session_scope() as session:
+        handoffs.request(session, case_id, call.conversation_id, "asked", actor=f"person:{CHANNEL}")
+    answer.before = [text("voice.text_failed", language)]
+    return answer
+
+
+async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mapping[str, str]) -> str:
+    """The TwiML for one webhook request of a call: its start, a key, some words, or a silence."""
+    call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query))
+    digits = params.get("Digits", "").strip()
+    words = params.get("SpeechResult", "").strip()[:2000]
+    stage, case_id, language = _stage(call.conversation_id)
+    if call.state.step == TEXT_STEP:
+        return await (await _text_instead(call, language, case_id, digits)).twiml()
+    if "t" not in query:
+        # The call has just been answered: start as if they had said hello.
+        return await _turn(rasa, call, "/greet")
+    if digits:
+        choices = _choices(call.state, language)
+        payload = spoken.payload_for(digits[-1], choices, call.state.page) if len(digits) == 1 else None
+        if payload == spoken.MORE:
+            more = replace(call.state, page=call.state.page + 1)
+            return await _ask_keys(replace(call, state=more), language, []).twiml()
+        if payload is None:
+            return await _ask_keys(call, language, [text("voice.wrong_key", language)]).twiml()
+        return await _turn(rasa, call, payload)
+    if words:
+        if stage == CONFIRM and not inbound.is_stop(words) and inbound.as_command(words) == words:
+            # Consent by phone is confirmed with a key: a misheard "yes" must never be recorded.
+            return await _ask_keys(call, language, [text("voice.keys_only", language)]).twiml()
+        return await _turn(rasa, call, words)
+    return await _silence(call, language, case_id).twiml()
