@@ -1,5 +1,8 @@
-"""Scheduled work: re-confirming consent before meetings and flagging silence. Runs inside the server every few
-minutes (JOBS_INTERVAL_SECONDS, 0 turns it off) or once from cron with `python -m server.jobs`."""
+"""Scheduled work: re-confirming consent before meetings, flagging silence, proposing reserves.
+
+Runs inside the server every few minutes (JOBS_INTERVAL_SECONDS, 0 turns it off), or once from cron with
+`python -m server.jobs`.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import UTC, datetime
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from server import notify
-from server.domain import reconfirm
+from server.domain import reconfirm, reserves
 from server.domain.db import session_scope
 from server.settings import get_settings
 
@@ -33,7 +36,8 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
                 asked += 1
     with session_scope() as session:
         flagged = reconfirm.flag_unanswered(session, now)
-    return {"asked": asked, "flagged": flagged}
+        proposed = len(reserves.propose_reserves(session, now))
+    return {"asked": asked, "flagged": flagged, "reserves_proposed": proposed}
 
 
 async def loop() -> None:
