@@ -38,13 +38,6 @@ class Settings(BaseSettings):
     consent_min_confidence: float = 0.8
     code_attempts_per_hour: int = 5
     default_language: str = "en"
-    # Phone and "Listen" audio: espeak-ng's voice (English, Great Britain) and a slow, clear speed in words per
-    # minute. Each prompt is rendered once into audio_cache_dir, named by a hash of its text, voice and rate.
-    voice_name: str = "gmw/en"
-    voice_rate: int = 140
-    audio_cache_dir: Path = ROOT / "var" / "audio"
-    # Rendering that takes longer falls back to Twilio's own <Say>: the whole answer must stay inside 15 s.
-    audio_render_timeout_seconds: float = 5.0
     # How often the server runs scheduled work (re-confirmation before meetings); 0 turns it off.
     jobs_interval_seconds: int = 300
     # Phone and "Listen" audio: espeak-ng's voice (English, Great Britain) and a slow, clear speed in words per
