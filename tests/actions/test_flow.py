@@ -153,3 +153,21 @@ def test_two_misunderstandings_hand_over_to_a_person(chat: Chat) -> None:
 def test_rasa_callbacks_need_the_internal_token(client: TestClient) -> None:
     assert client.post("/rasa/actions", json={"next_action": "action_yes"}).status_code == 403
     assert client.post("/rasa/nlg?token=wrong", json={"response": "utter_greet"}).status_code == 403
+
+
+def test_a_declined_primary_proposes_a_same_theme_reserve_the_council_invites_in_one_call(
+    client: TestClient, chat: Chat
+) -> None:
+    body = {"reference": "R-1", "theme": "older_people", "phone": "+447700900222", "priority": "reserve"}
+    reserve = client.post("/api/cases", json=body, headers=chat.staff).json()
+    other = {"reference": "R-2", "theme": "unpaid_carer", "phone": "+447700900223", "priority": "reserve"}
+    client.post("/api/cases", json=other, headers=chat.staff)
+    chat.to_question()
+    chat.turn("action_no", "deny")
+    chat.turn("action_yes", "affirm")
+    assert chat.consent()["state"] == "declined"
+    proposed = client.get(f"/api/cases/{chat.case_id}/reserve", headers=chat.staff)
+    assert proposed.status_code == 200
+    assert proposed.json()["id"] == reserve["id"]
+    invited = client.post(f"/api/cases/{reserve['id']}/invite", headers=chat.staff).json()
+    assert invited["invitation"]["status"] == "outbox"
