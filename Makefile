@@ -33,6 +33,11 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
+# Text to speech for phone calls and the chat's Listen button: pyttsx3 loads espeak-ng's library (libespeak-ng1).
+.PHONY: system-deps
+system-deps:
+	@command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng)
+
 train: venvs
 	$(PY) -m tools.model
 
@@ -50,7 +55,7 @@ audit-verify: $(VENV)/.installed
 purge: $(VENV)/.installed
 	$(PY) -m tools.purge $(ARGS)
 
-run: venvs
+run: venvs system-deps
 	$(PY) -m tools.run
 
 lint: $(VENV)/.installed
@@ -58,14 +63,14 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: venvs lint validate
+test: venvs system-deps lint validate
 	$(PY) -m easyread.readability
 	$(PY) -m pytest
 
 evaluate: venvs
 	$(PY) -m tools.evaluate
 
-bench: venvs
+bench: venvs system-deps
 	$(PY) -m tools.bench
 
 clean:
