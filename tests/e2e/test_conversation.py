@@ -39,10 +39,16 @@ def test_invitation_to_recorded_consent_in_own_words(http: httpx.Client, council
     readback = person.say("yeah go on then, happy to do it")
     assert {b["payload"] for b in readback[-1]["buttons"]} == {"/affirm", "/deny"}, readback
     assert consent_of(http, council.staff, case["id"])["state"] == "pending"
-    person.say("yes thats right")
+    confirmed = Person.words(person.say("yes thats right"))
     consent = consent_of(http, council.staff, case["id"])
     assert consent["state"] == "given"
     assert consent["given_by"] == "person"
+    # The receipt: what they agreed to, what happens next, how to stop, who to contact.
+    assert "Here is what you agreed to" in confirmed and "STOP" in confirmed and "PERSON" in confirmed
+
+    # Withdrawal in plain words works from anywhere, here in the middle of the meeting questions.
+    person.say("I don't want to do this any more")
+    assert consent_of(http, council.staff, case["id"])["state"] == "withdrawn"
 
 
 def test_refusal_is_recorded_as_declined(http: httpx.Client, council: Any) -> None:

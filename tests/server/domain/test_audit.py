@@ -35,3 +35,19 @@ def test_concurrent_writers_never_fork_the_chain(settings_env: str) -> None:
     with session_scope() as session:
         assert session.query(AuditEvent).count() == 40
         assert audit.first_broken(session) is None
+
+
+def test_new_wording_makes_a_new_version_and_old_records_keep_theirs(settings_env: str) -> None:
+    from server.domain import consent
+    from server.domain.models import NoticeVersion
+
+    with session_scope() as session:
+        old = consent.notice_version(session, "en", "web", "Are you happy to take part?")
+        again = consent.notice_version(session, "en", "web", "Are you happy to take part?")
+        new = consent.notice_version(session, "en", "web", "Are you happy to talk with us?")
+        by_text = consent.notice_version(session, "en", "sms", "Are you happy to take part?")
+    assert old == again
+    assert len({old, new, by_text}) == 3
+    with session_scope() as session:
+        kept = session.get(NoticeVersion, old)
+        assert kept is not None and kept.text == "Are you happy to take part?"
