@@ -128,6 +128,7 @@ def _catalogue() -> dict[str, Spec]:
         "reconfirm_ask": Spec("consent.reconfirm_ask", ("yes", "no")),
         "reconfirm_yes": Spec("consent.reconfirm_yes"),
         "reconfirm_no": Spec("consent.reconfirm_no"),
+        "holding": Spec("status.holding"),
     }
     for step in EXPLAIN_STEPS:
         specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "say_again"))

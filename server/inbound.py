@@ -5,7 +5,9 @@ Channels only translate to and from this; what happens next is decided by the ac
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,56 +107,125 @@ def _link(session: Session, conversation: Conversation, message: Inbound) -> tup
     return None
 
 
-async def handle(rasa: RasaClient, message: Inbound) -> Reply:
-    settings = get_settings()
+@dataclass(frozen=True)
+class ForRasa:
+    """A stored message that needs the language model to answer it."""
+
+    message_id: int
+    conversation_id: str
+    channel: str
+    language: str
+    case_id: int | None
+    text: str
+
+
+# Channels that can send a late answer by themselves (a text can; a web page fetches it; a call cannot).
+Deliver = Callable[[ForRasa, list[Rendered]], Awaitable[None]]
+DELIVERERS: dict[str, Deliver] = {}
+_LATE: set[asyncio.Task[None]] = set()
+
+
+def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRasa | None:
+    """Everything that needs no model; the message to send to Rasa otherwise."""
     text = as_command(message.text)
+    conversation = conversations.get_or_create(
+        session, message.conversation_id, message.channel, get_settings().default_language
+    )
+    stored = conversations.store_inbound(session, conversation, text, message.external_id)
+    reply.message_id, reply.language = stored.id, conversation.language
+    # Whatever happens next, this message is answered now, unless it waits for Rasa below.
+    stored.processed = True
+    if conversation.case_id is None and safety.suggests_risk(text):
+        reply.messages = [say("safety", reply.language, message.channel)]
+        return None
+    if conversation.case_id is None:
+        problem = _link(session, conversation, message)
+        if problem is not None:
+            reply.messages, reply.status = [problem[0]], problem[1]
+            return None
+        if not is_stop(text):
+            # Once the case is known, the conversation starts as if they had said hello.
+            text = "/greet"
+    reply.case_id, reply.language = conversation.case_id, conversation.language
+    # Without the model: STOP always works, risk always gets a person, and typed answers to questions
+    # with their own choices (a day, a name) are taken as they are.
+    if is_stop(text):
+        responses: list[dict[str, object]] | None = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
+    elif safety.suggests_risk(text):
+        responses = dialogue.run(session, conversation, "action_distress", "distress", 1.0, text)
+    else:
+        responses = dialogue.capture(session, conversation, text)
+    if responses is not None:
+        reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
+        return None
+    stored.processed = False
+    return ForRasa(stored.id, conversation.id, message.channel, conversation.language, conversation.case_id, text)
+
+
+def _answered(message_id: int) -> None:
     with session_scope() as session:
-        conversation = conversations.get_or_create(
-            session, message.conversation_id, message.channel, settings.default_language
-        )
-        try:
-            with session.begin_nested():
-                stored = conversations.store_inbound(session, conversation, text, message.external_id)
-        except IntegrityError:
-            earlier = conversations.by_external_id(session, message.external_id or "")
-            return Reply([], duplicate_of=(earlier.reply if earlier else None) or [])
-        reply = Reply([], message_id=stored.id, language=conversation.language)
-        if conversation.case_id is None and safety.suggests_risk(text):
-            reply.messages = [say("safety", reply.language, message.channel)]
-            return reply
-        if conversation.case_id is None:
-            problem = _link(session, conversation, message)
-            if problem is not None:
-                reply.messages, reply.status = [problem[0]], problem[1]
-                return reply
-            if not is_stop(text):
-                # Once the case is known, the conversation starts as if they had said hello.
-                text = "/greet"
-        reply.case_id = conversation.case_id
-        reply.language = conversation.language
-        # Without the model: STOP always works, risk always gets a person, and typed answers to questions
-        # with their own choices (a day, a name) are taken as they are.
-        if is_stop(text):
-            responses: list[dict[str, object]] | None = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
-        elif safety.suggests_risk(text):
-            responses = dialogue.run(session, conversation, "action_distress", "distress", 1.0, text)
-        else:
-            responses = dialogue.capture(session, conversation, text)
-        if responses is not None:
-            stored.processed = True
-            reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
-            return reply
-    try:
-        raw = await rasa.send(message.conversation_id, text, {"channel": message.channel, "language": reply.language})
-    except RasaUnavailable:
-        reply.messages = [say("error_try_again", reply.language, message.channel)]
-        reply.status = 503
-        return reply
+        row = session.get(Message, message_id)
+        if row is not None:
+            row.processed = True
+
+
+async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
+    """Rasa's answer, with the message marked answered; raises RasaUnavailable and leaves it waiting."""
+    raw = await rasa.send(
+        pending.conversation_id, pending.text, {"channel": pending.channel, "language": pending.language}
+    )
     with session_scope() as session:
-        row = session.get(Message, reply.message_id)
+        row = session.get(Message, pending.message_id)
         if row is not None:
             row.processed = True
     messages = [from_rasa(m) for m in raw if m.get("text")]
     # Silence would leave the person wondering if anyone heard them; say so and let them try again.
-    reply.messages = messages or [say("not_understood", reply.language, message.channel)]
+    return messages or [say("not_understood", pending.language, pending.channel)]
+
+
+async def deliver_late(pending: ForRasa, messages: list[Rendered]) -> None:
+    deliver = DELIVERERS.get(pending.channel)
+    if deliver is not None and messages:
+        await deliver(pending, messages)
+
+
+async def _finish_late(task: asyncio.Task[list[Rendered]], pending: ForRasa) -> None:
+    try:
+        messages = await task
+    except RasaUnavailable:
+        return  # still stored and unanswered: the retry loop answers it when Rasa is back
+    await deliver_late(pending, messages)
+
+
+async def handle(rasa: RasaClient, message: Inbound) -> Reply:
+    reply = Reply([])
+    with session_scope() as session:
+        try:
+            with session.begin_nested():
+                pending = _answer_directly(session, message, reply)
+        except IntegrityError:
+            earlier = conversations.by_external_id(session, message.external_id or "")
+            return Reply([], duplicate_of=(earlier.reply if earlier else None) or [])
+    if pending is None:
+        return reply
+    task = asyncio.create_task(ask_rasa(rasa, pending))
+    if pending.channel not in DELIVERERS:
+        # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
+        try:
+            reply.messages = await task
+        except RasaUnavailable:
+            _answered(pending.message_id)
+            reply.messages = [say("error_try_again", reply.language, message.channel)]
+        return reply
+    try:
+        reply.messages = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
+    except TimeoutError:
+        # Slow: answer "we got it" now (Twilio gives up after 15 s) and send the real answer when it comes.
+        late = asyncio.create_task(_finish_late(task, pending))
+        _LATE.add(late)
+        late.add_done_callback(_LATE.discard)
+        reply.messages = [say("holding", reply.language, message.channel)]
+    except RasaUnavailable:
+        # Down: the message is kept, and answered on the person's channel once Rasa is back.
+        reply.messages = [say("holding", reply.language, message.channel)]
     return reply

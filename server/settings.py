@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     # Shared secret Rasa sends back when it calls our action and NLG endpoints.
     internal_token: str | None = None
     rasa_timeout_seconds: float = 10.0
+    # Rasa slower than this: the person gets "We got your message" at once, and the answer when it comes.
+    holding_reply_after_seconds: float = 4.0
+    # How often messages left unanswered while Rasa was down are tried again.
+    retry_interval_seconds: float = 5.0
     # Who decides why and how the person's information is used: named in the consent record download.
     controller_name: str = "Care Quality Commission"
     # Personal data of a council's cases is purged (`make purge`) this many days after its assessment closed.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from easyread.render import text
+from easyread.render import Rendered, text
 from easyread.sms import choice_for, to_sms
-from server import inbound
+from server import inbound, notify
 from server.clients.rasa import RasaClient
 from server.domain import cases, conversations, invite_codes, outbound
 from server.domain.db import session_scope
@@ -89,3 +89,17 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
         if inbound.is_stop(body):
             outbound.opt_out(session, phone, reply.case_id)
     return bodies
+
+
+async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
+    """An answer that came after Twilio's webhook was answered: send it as new texts."""
+    phone = pending.conversation_id.removeprefix("sms:")
+    offered: dict[str, str] = {}
+    for rendered in messages:
+        body, offered = to_sms(rendered, pending.language)
+        await notify.send_sms(pending.case_id, "reply", phone, body)
+    with session_scope() as session:
+        conversations.offer_choices(session, pending.conversation_id, offered)
+
+
+inbound.DELIVERERS["sms"] = deliver_late

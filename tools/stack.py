@@ -31,6 +31,25 @@ class Stack:
     rasa_url: str
     rasa_token: str
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    # What it takes to start Rasa again after stopping it (the durability tests do).
+    model: Path | None = None
+    rasa_env: dict[str, str] = field(default_factory=dict)
+    logs: Path | None = None
+
+    @property
+    def rasa(self) -> subprocess.Popen[bytes]:
+        return self.processes[1]
+
+    def stop_rasa(self) -> None:
+        self.rasa.terminate()
+        self.rasa.wait(timeout=30)
+
+    def start_rasa_again(self) -> None:
+        assert self.model is not None and self.logs is not None
+        port = int(self.rasa_url.rsplit(":", 1)[1])
+        log = self.logs / "rasa.log"
+        self.processes[1] = start_rasa(self.model, port, self.rasa_env, self.rasa_token, log)
+        _wait(f"{self.rasa_url}/status?token={self.rasa_token}", self.rasa, 240, log, ready="model_file")
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -89,7 +108,7 @@ def start(
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url}
     env = {"PUBLIC_BASE_URL": server_url, **env}
-    stack = Stack(server_url, rasa_url, rasa_token)
+    stack = Stack(server_url, rasa_url, rasa_token, model=model, rasa_env=shared, logs=logs)
     try:
         server = start_server(server_port, {**env, **shared}, logs / "server.log")
         stack.processes.append(server)

@@ -110,7 +110,9 @@ def by_phone(session: Session, phone: str) -> Case | None:
 
 
 def by_invite_code(session: Session, code: str) -> Case | None:
-    return session.scalars(select(Case).where(Case.invite_code == invite_codes.normalise(code))).first()
+    # A purged case's code no longer opens anything: its personal data is gone and its assessment closed.
+    found = select(Case).where(Case.invite_code == invite_codes.normalise(code), Case.purged_at.is_(None))
+    return session.scalars(found).first()
 
 
 def view(session: Session, case: Case) -> dict[str, object]:

@@ -112,3 +112,24 @@ def mark_unsure(session: Session, case: Case) -> None:
         case.unsure = True
         session.flush()
         audit.append(session, "person", "consent.unsure", case.id, {})
+
+
+def store_outbound(session: Session, conversation_id: str, body: str) -> None:
+    """An answer that came late, kept until the person's page fetches it."""
+    session.add(Message(conversation_id=conversation_id, direction="out", text=body, processed=False))
+    session.flush()
+
+
+def take_waiting(session: Session, conversation_id: str) -> list[str]:
+    """Late answers not yet shown, oldest first; each is handed out once."""
+    rows = list(
+        session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id, Message.direction == "out", Message.processed.is_(False))
+            .order_by(Message.id)
+        )
+    )
+    for row in rows:
+        row.processed = True
+    session.flush()
+    return [row.text for row in rows]

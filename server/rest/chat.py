@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from easyread.render import Rendered
 from server import inbound, voice
-from server.domain import invite_codes
+from server.domain import conversations, invite_codes
+from server.domain.db import session_scope
 
 router = APIRouter(tags=["web chat"])
 
@@ -55,3 +58,20 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
         # Still a list of easy-read messages, so the page can show the person what to do next.
         return JSONResponse(messages, status_code=reply.status)
     return messages
+
+
+async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
+    """An answer that came after the page was answered: kept until the page asks for it."""
+    with session_scope() as session:
+        for message in messages:
+            conversations.store_outbound(session, pending.conversation_id, json.dumps(message.as_dict()))
+
+
+inbound.DELIVERERS["web"] = deliver_late
+
+
+@router.get("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)
+def waiting_messages(sender: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]) -> Any:
+    """Answers that came late (the helper was busy): the page asks for them after a "we will reply soon"."""
+    with session_scope() as session:
+        return [json.loads(body) for body in conversations.take_waiting(session, f"web:{sender}")]

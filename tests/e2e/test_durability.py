@@ -1,0 +1,83 @@
+"""Nothing lost when Rasa stops: a holding reply at once, and the real answer on the person's channel later."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from easyread.render import text
+from server.domain.db import upgrade
+from tests.e2e.people import Texter, WebPerson
+from tests.fakes.twilio_api import FakeTwilio
+from tests.support import ADMIN_TOKEN, council_with_staff, new_case, twilio_settings
+from tools import stack
+from tools.model import ensure_model
+
+pytestmark = pytest.mark.e2e
+HOLDING = text("status.holding", "en")
+
+
+@pytest.fixture(scope="module")
+def own_stack(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[stack.Stack]:
+    """A stack of its own: these tests stop its Rasa, which must not disturb the others."""
+    workdir = tmp_path_factory.mktemp("durability")
+    url = f"sqlite:///{workdir / 'db.sqlite'}"
+    upgrade(url)
+    port = stack.free_port()
+    env = {
+        "DATABASE_URL": url,
+        "ADMIN_TOKEN": ADMIN_TOKEN,
+        "RETRY_INTERVAL_SECONDS": "1",
+        "RASA_TIMEOUT_SECONDS": "3",
+        "HOLDING_REPLY_AFTER_SECONDS": "2",
+        **twilio_settings(fake_twilio, f"http://127.0.0.1:{port}"),
+    }
+    running = stack.start(ensure_model(quiet=True), env, Path(workdir / "logs"), server_port=port)
+    yield running
+    running.stop()
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.5)
+    raise AssertionError("the late answer never came")
+
+
+def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
+    own_stack: stack.Stack, fake_twilio: FakeTwilio
+) -> None:
+    http = httpx.Client(base_url=own_stack.server_url, timeout=30)
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    new_case(http, council.staff, "DUR-1", phone="+447700900501")
+    person = Texter(http, own_stack.server_url, "+447700900501")
+    assert "Reply 1 for It is for me." in person.send("hi")[-1]
+    web = WebPerson(http, new_case(http, council.staff, "DUR-2", phone="+447700900502")["invite_code"])
+    web.say("/greet")
+
+    own_stack.stop_rasa()
+    started = time.monotonic()
+    assert person.send("1") == [HOLDING]
+    assert time.monotonic() - started < 2, "the holding reply comes at once"
+    assert web.say("/identify_self")[0]["text"] == HOLDING
+
+    own_stack.start_rasa_again()
+    explained = text("bot.explain_what_happens", "en")
+    wait_for(lambda: any(explained in sms for sms in fake_twilio.sms_to("+447700900501")))
+    # The state moved on as it should: the next reply is the next step of the explanation.
+    assert text("bot.explain_who_talk", "en") in person.send("1")[0]
+    waiting: list[dict[str, object]] = []
+
+    def web_answer_arrived() -> bool:
+        waiting.extend(http.get("/chat/messages/waiting", params={"sender": web.sender}).json())
+        return bool(waiting)
+
+    wait_for(web_answer_arrived)
+    assert waiting[0]["text"] == explained
