@@ -58,17 +58,8 @@ EXPLAIN_STEPS = (
     "can_stop",
     "contact",
 )
-QUESTIONS = (
-    "who_are_you",
-    "what_happens",
-    "who_talk",
-    "what_info",
-    "someone_with_me",
-    "how_used",
-    "can_stop",
-    "contact",
-    "meet_how",
-)
+# Every step of the explanation can also be asked about directly, and two more things besides.
+QUESTIONS = ("who_are_you", *EXPLAIN_STEPS, "meet_how")
 
 
 @dataclass(frozen=True)

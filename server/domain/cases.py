@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 import phonenumbers
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, iso
 from server.domain.tokens import Principal
 
-THEMES = (
+Theme = Literal[
     "older_people",
     "transition_to_adult",
     "hospital_discharge",
@@ -22,7 +23,8 @@ THEMES = (
     "mental_health_substance",
     "physical_disability_long_term",
     "unpaid_carer",
-)
+]
+THEMES: tuple[str, ...] = get_args(Theme)
 PRIORITIES = ("primary", "reserve")
 LANGUAGES = ("en",)
 
