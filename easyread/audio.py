@@ -120,7 +120,7 @@ class AudioCache:
 
     def _run_renderer(self, missing: dict[str, str]) -> None:
         deadline = time.monotonic() + self.timeout
-        if not _RENDERERS.acquire(timeout=self.timeout):
+        if self.timeout <= 0 or not _RENDERERS.acquire(timeout=self.timeout):
             return
         try:
             # Another request may have rendered them while this one waited.
@@ -159,7 +159,12 @@ class AudioCache:
 
 def _render_all(voice: str, rate: int, items: list[dict[str, Any]], per_item_timeout: float) -> int:
     import pyttsx3  # only ever imported here, in the child
+    from pyttsx3.drivers import espeak
 
+    # pyttsx3 2.99 "stops" espeak whenever its loop ends, and espeak_Cancel drops the commands still queued on
+    # espeak's own thread, the new rate among them: now and then a prompt came out at the default speed.
+    # Nothing is ever interrupted here, so there is nothing to stop.
+    espeak.EspeakDriver.stop = lambda self: None
     engine = pyttsx3.init("espeak")
     if voice not in {v.id for v in engine.getProperty("voices")}:
         print(f"unknown voice {voice!r}", file=sys.stderr)

@@ -19,7 +19,9 @@ Rules of the phone:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlencode
@@ -45,6 +47,9 @@ TEXT_STEP = "text"
 # Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
 GATHER_TIMEOUT = 8
 MAX_TURNS = 10_000
+# Twilio gives up on an answer after 15 s; audio is rendered only while the whole answer stays inside this.
+ANSWER_BUDGET_SECONDS = 12.0
+_started: ContextVar[float] = ContextVar("voice_answer_started")
 
 
 def audio_cache() -> AudioCache:
@@ -141,7 +146,11 @@ class Answer:
 
     async def twiml(self) -> str:
         everything = [*self.before, *self.listen, *self.after]
-        ready = await run_in_threadpool(audio_cache().render, everything)
+        cache = audio_cache()
+        # Whatever the dialogue took, the answer goes back in time: audio not ready by then is said by Twilio.
+        left = ANSWER_BUDGET_SECONDS - (time.monotonic() - _started.get(time.monotonic()))
+        cache = replace(cache, timeout=max(0.0, min(cache.timeout, left)))
+        ready = await run_in_threadpool(cache.render, everything)
         response = VoiceResponse()
         self._speak(response, self.before, ready)
         if self.gather is not None:
@@ -306,6 +315,7 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
 
 async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mapping[str, str]) -> str:
     """The TwiML for one webhook request of a call: its start, a key, some words, or a silence."""
+    _started.set(time.monotonic())
     call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query))
     digits = params.get("Digits", "").strip()
     words = params.get("SpeechResult", "").strip()[:2000]
