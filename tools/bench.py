@@ -1,4 +1,5 @@
-"""`make bench`: latency of POST /chat/messages, POST /twilio/sms and Rasa's own REST webhook, side by side.
+"""`make bench`: latency of POST /chat/messages, POST /twilio/sms and Rasa's own REST webhook, side by side;
+then the first answer of a phone call with a cold and a warm audio cache (tools/bench_voice.py).
 
 Both paths run the same turns (the same custom actions and NLG calls), interleaved in one run, so the
 difference is what the server adds: storing the message, finding the case, and shaping the reply.
@@ -11,11 +12,12 @@ import shutil
 import statistics
 import time
 import uuid
+from pathlib import Path
 
 import httpx
 
 from server.domain.db import upgrade
-from tools import stack
+from tools import bench_voice, stack
 from tools.evaluate import evaluate
 from tools.model import ROOT, ensure_model
 
@@ -45,11 +47,20 @@ def main() -> None:
     url = f"sqlite:///{workdir / 'bench.db'}"
     upgrade(url)
     admin = uuid.uuid4().hex
-    running = stack.start(model, {"DATABASE_URL": url, "ADMIN_TOKEN": admin}, workdir / "logs")
+    env = {"DATABASE_URL": url, "ADMIN_TOKEN": admin, "AUDIO_CACHE_DIR": str(workdir / "audio")}
+    running = stack.start(model, env, workdir / "logs")
     try:
         run(running, admin)
+        phone_calls(running, admin, workdir / "audio")
     finally:
         running.stop()
+
+
+def phone_calls(running: stack.Stack, admin: str, audio_dir: Path) -> None:
+    rows = bench_voice.run(running.server_url, admin, audio_dir)
+    print(f"\n{'phone call':28} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'mean ms':>9} {'max ms':>9}")
+    for name, values in rows:
+        print(row(name, values))
 
 
 def run(running: stack.Stack, admin: str) -> None:
