@@ -12,7 +12,20 @@ from fastapi.staticfiles import StaticFiles
 
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
-from server.rest import assessments, cases, chat, consent_records, councils, outbox, rasa, tokens, twilio, web
+from server.rest import (
+    assessments,
+    cases,
+    chat,
+    consent_records,
+    councils,
+    handoffs,
+    meetings,
+    outbox,
+    rasa,
+    tokens,
+    twilio,
+    web,
+)
 from server.rest.calls import router as calls_router
 from server.rest.voice import router as voice_router
 from server.settings import get_settings
@@ -33,7 +46,20 @@ def create_app() -> FastAPI:
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
 
-    for module in (chat, twilio, rasa, councils, assessments, tokens, cases, consent_records, outbox, web):
+    for module in (
+        chat,
+        twilio,
+        rasa,
+        councils,
+        assessments,
+        tokens,
+        cases,
+        consent_records,
+        handoffs,
+        meetings,
+        outbox,
+        web,
+    ):
         app.include_router(module.router)
     app.include_router(voice_router)
     app.include_router(calls_router)

@@ -1,0 +1,179 @@
+"""The assessment team's queue: people ready to schedule, or who need a person; claim, schedule, complete, cancel.
+
+Team and admin only: the queue holds preferences, phone numbers and representatives' contacts, so council staff
+get 403 on every route here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Response
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy.orm import Session
+
+from server import notify
+from server.auth import Team
+from server.domain import handoffs, meetings
+from server.domain.db import session_scope
+from server.domain.errors import NotFound
+from server.domain.models import Handoff
+
+router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
+
+
+class ConsentState(BaseModel):
+    state: Literal["pending", "given", "declined", "withdrawn"]
+    given_by: str | None
+    at: str | None
+    check_at_start: bool
+
+
+class RepresentativeOut(BaseModel):
+    role: str | None
+    joins_meeting: bool | None
+    on_behalf: bool | None
+    name: str | None
+    contact: str | None
+
+
+class PreferencesOut(BaseModel):
+    how: list[str]
+    support: list[str]
+    interpreter_language: str | None
+    days: list[str]
+    times: list[str]
+    avoid_dates: str | None
+    contact_by: str | None
+    completed: bool
+
+
+class MeetingOut(BaseModel):
+    id: int
+    at: str
+    how: str
+    where: str | None
+    who: str | None
+    status: str
+    created_by: str
+    confirmation: str = Field(
+        description="Where the text telling the person got to: outbox, queued, sent, delivered, failed, blocked, "
+        "not_sent (no phone), or contact_representative (the person asked to be contacted through them)."
+    )
+    calendar_url: str
+    person_calendar_url: str
+
+
+class HandoffOut(BaseModel):
+    id: int
+    case_id: int
+    reference: str
+    council_id: int
+    council_name: str
+    fieldwork_date: str | None
+    theme: str
+    language: str
+    phone: str | None
+    reason: str
+    urgent: bool
+    status: str
+    claimed_by: str | None
+    claimed_by_name: str | None
+    claimed_at: str | None
+    created_at: str
+    consent: ConsentState
+    representatives: list[RepresentativeOut]
+    preferences: PreferencesOut | None
+    meeting: MeetingOut | None
+
+
+class ScheduleIn(BaseModel):
+    at: AwareDatetime = Field(description="ISO 8601 with a time zone, in the future, e.g. 2026-03-03T14:00:00+00:00")
+    how: Literal["phone", "video", "home", "elsewhere"]
+    where: str | None = Field(default=None, max_length=300)
+    who: str | None = Field(default=None, max_length=300)
+
+
+def _item(session: Session, handoff: Handoff) -> dict[str, Any]:
+    item = handoffs.view(session, handoff)
+    meeting = meetings.current(session, handoff)
+    item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
+    return item
+
+
+def _show(handoff_id: int) -> dict[str, Any]:
+    with session_scope() as session:
+        return _item(session, handoffs.get(session, handoff_id))
+
+
+@router.get("", response_model=list[HandoffOut])
+def queue(caller: Team) -> Any:
+    """Every hand-off not yet completed or cancelled: urgent first, then nearest fieldwork date, then oldest."""
+    with session_scope() as session:
+        return [_item(session, handoff) for handoff in handoffs.queue(session)]
+
+
+@router.get("/{handoff_id}", response_model=HandoffOut)
+def show(handoff_id: int, caller: Team) -> Any:
+    return _show(handoff_id)
+
+
+@router.post("/{handoff_id}/claim", response_model=HandoffOut)
+def claim(handoff_id: int, caller: Team) -> Any:
+    """Take it on. 409 if someone else has it, or it has ended."""
+    with session_scope() as session:
+        handoffs.claim(session, handoffs.get(session, handoff_id), caller.actor)
+    return _show(handoff_id)
+
+
+async def _send(text: meetings.Text | None) -> None:
+    if text is not None:
+        await notify.send_sms(text.case_id, text.kind, text.to, text.body)
+
+
+@router.post("/{handoff_id}/schedule", response_model=HandoffOut)
+async def schedule(handoff_id: int, body: ScheduleIn, caller: Team) -> Any:
+    """Book the meeting (or move it) and text the person an easy-read confirmation with a calendar link."""
+    with session_scope() as session:
+        meeting = meetings.schedule(
+            session, handoffs.get(session, handoff_id), body.at, body.how, body.where, body.who, caller.actor
+        )
+        text = meetings.confirmation(session, meeting)
+    await _send(text)
+    return _show(handoff_id)
+
+
+@router.post("/{handoff_id}/complete", response_model=HandoffOut)
+def complete(handoff_id: int, caller: Team) -> Any:
+    """The meeting took place (or, for a request for a person, the team has dealt with it)."""
+    with session_scope() as session:
+        meetings.complete(session, handoffs.get(session, handoff_id), caller.actor)
+    return _show(handoff_id)
+
+
+@router.post("/{handoff_id}/cancel", response_model=HandoffOut)
+async def cancel(handoff_id: int, caller: Team) -> Any:
+    """End it without a meeting; a booked meeting is called off and the person is told."""
+    with session_scope() as session:
+        meeting = meetings.cancel(session, handoffs.get(session, handoff_id), caller.actor)
+        text = meetings.cancellation(session, meeting) if meeting is not None else None
+    await _send(text)
+    return _show(handoff_id)
+
+
+@router.get("/{handoff_id}/calendar.ics", response_class=Response)
+def calendar(handoff_id: int, caller: Team) -> Response:
+    with session_scope() as session:
+        meeting = meetings.current(session, handoffs.get(session, handoff_id))
+        if meeting is None:
+            raise NotFound("This hand-off has no meeting.")
+        return calendar_response(meetings.ics_for(session, meeting), meeting.id)
+
+
+def calendar_response(body: bytes, meeting_id: int) -> Response:
+    """An .ics file to open or save; also used by the person's link (server/rest/meetings.py)."""
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"'},
+    )
