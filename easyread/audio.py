@@ -32,6 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 ID_LENGTH = 32
+# A prompt's use is noted at most this often (one small write), for pruning prompts nobody uses any more.
+TOUCH_AFTER_SECONDS = 3600
 # At most this many renderer processes at once, whatever the number of calls (the machine has 2 cores).
 _RENDERERS = threading.BoundedSemaphore(2)
 _COUNT_LOCK = threading.Lock()
@@ -90,9 +92,38 @@ class AudioCache:
                 temp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
                 temp.write_text(text, encoding="utf-8")
                 os.replace(temp, path)
+            elif time.time() - path.stat().st_mtime > TOUCH_AFTER_SECONDS:
+                # The words' file dates the last use of the audio, for `prune`; the audio file itself is left alone.
+                os.utime(path)
         except OSError:
             return None
         return audio
+
+    def prune(self, unused_for_seconds: float) -> int:
+        """Delete the audio and words of prompts not used for this long; how many prompts went.
+
+        Read-backs repeat what a person told us, so nothing stays here longer than it is needed. A deleted prompt
+        is made again the next time it is used.
+        """
+        cutoff = time.time() - unused_for_seconds
+        removed = 0
+        try:
+            files = list(self.directory.iterdir())
+        except OSError:
+            return 0
+        for path in files:
+            try:
+                if path.stat().st_mtime >= cutoff:
+                    continue
+                if path.suffix == ".txt":
+                    self.wav(path.stem).unlink(missing_ok=True)
+                    path.unlink()
+                    removed += 1
+                elif path.suffix == ".tmp" or (path.suffix == ".wav" and not self._txt(path.stem).exists()):
+                    path.unlink()
+            except OSError:
+                continue
+        return removed
 
     def text_of(self, audio: str) -> str | None:
         if not is_audio_id(audio):

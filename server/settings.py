@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     audio_cache_dir: Path = ROOT / "var" / "audio"
     # Rendering that takes longer falls back to Twilio's own <Say>: the whole answer must stay inside 15 s.
     audio_render_timeout_seconds: float = 5.0
+    # Prompts not used for this many days are deleted (read-backs can repeat what a person said).
+    audio_keep_days: int = 30
 
 
 @lru_cache(maxsize=1)

@@ -50,6 +50,8 @@ MAX_TURNS = 10_000
 # Twilio gives up on an answer after 15 s; audio is rendered only while the whole answer stays inside this.
 ANSWER_BUDGET_SECONDS = 12.0
 _started: ContextVar[float] = ContextVar("voice_answer_started")
+PRUNE_EVERY_SECONDS = 3600.0
+_last_pruned: float | None = None
 
 
 def audio_cache() -> AudioCache:
@@ -57,6 +59,16 @@ def audio_cache() -> AudioCache:
     return AudioCache(
         Path(settings.audio_cache_dir), settings.voice_name, settings.voice_rate, settings.audio_render_timeout_seconds
     )
+
+
+async def _prune_if_due() -> None:
+    """At most once an hour, on a call's turn, delete prompts nobody has used for `audio_keep_days`."""
+    global _last_pruned
+    now = time.monotonic()
+    if _last_pruned is not None and now - _last_pruned < PRUNE_EVERY_SECONDS:
+        return
+    _last_pruned = now
+    await run_in_threadpool(audio_cache().prune, get_settings().audio_keep_days * 86_400)
 
 
 def audio_url(audio: str) -> str:
@@ -316,6 +328,7 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
 async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mapping[str, str]) -> str:
     """The TwiML for one webhook request of a call: its start, a key, some words, or a silence."""
     _started.set(time.monotonic())
+    await _prune_if_due()
     call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query))
     digits = params.get("Digits", "").strip()
     words = params.get("SpeechResult", "").strip()[:2000]
