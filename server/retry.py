@@ -1,12 +1,17 @@
-"""Messages that arrived while Rasa was down are answered once it is back, in order, on the person's channel."""
+"""Messages that arrived while Rasa was down are answered once it is back, in order, on the person's channel.
+
+Several servers may share the database: each message is answered by one of them only (see `claimed`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server import inbound
 from server.clients.rasa import RasaClient, RasaUnavailable
@@ -15,6 +20,8 @@ from server.domain.models import Conversation, Message, utcnow
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
+# PostgreSQL advisory locks are keyed by two numbers: this one says "a waiting message", the other is its id.
+LOCK_SPACE = 0x43540001
 
 
 def waiting(limit: int = 50) -> list[inbound.ForRasa]:
@@ -44,13 +51,34 @@ def waiting(limit: int = 50) -> list[inbound.ForRasa]:
         ]
 
 
+@contextmanager
+def claimed(message_id: int) -> Iterator[bool]:
+    """Whether this server may answer the message now: it still waits, and no other server is answering it.
+
+    On PostgreSQL the claim is a transaction-scoped advisory lock, held until the block ends: if this server dies
+    mid-answer, the lock goes with its connection and the message still waits. SQLite has one server only.
+    """
+    with session_scope() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            lock = func.pg_try_advisory_xact_lock(LOCK_SPACE, message_id % 2**31)
+            if not session.scalar(select(lock)):
+                yield False
+                return
+        # Read after taking the lock: another server may have answered it since `waiting` looked.
+        still_waiting = session.scalar(select(Message.processed).where(Message.id == message_id)) is False
+        yield still_waiting
+
+
 async def run_once(rasa: RasaClient) -> int:
     answered = 0
     for pending in waiting():
-        try:
-            messages = await inbound.ask_rasa(rasa, pending)
-        except RasaUnavailable:
-            return answered  # still down: try again next time
+        with claimed(pending.message_id) as mine:
+            if not mine:
+                continue
+            try:
+                messages = await inbound.ask_rasa(rasa, pending)
+            except RasaUnavailable:
+                return answered  # still down: try again next time
         await inbound.deliver_late(pending, messages)
         answered += 1
     return answered

@@ -17,6 +17,8 @@ import httpx
 from tools.model import RASA, ROOT, rasa_env
 
 UVICORN = ROOT / ".venv" / "bin" / "uvicorn"
+# One Rasa keeps conversations in memory; several share them through Redis (bot/endpoints.redis.yml).
+ENDPOINTS = "bot/endpoints.yml"
 
 
 def free_port() -> int:
@@ -35,6 +37,7 @@ class Stack:
     model: Path | None = None
     rasa_env: dict[str, str] = field(default_factory=dict)
     logs: Path | None = None
+    endpoints: str = ENDPOINTS
 
     @property
     def rasa(self) -> subprocess.Popen[bytes]:
@@ -48,7 +51,7 @@ class Stack:
         assert self.model is not None and self.logs is not None
         port = int(self.rasa_url.rsplit(":", 1)[1])
         log = self.logs / "rasa.log"
-        self.processes[1] = start_rasa(self.model, port, self.rasa_env, self.rasa_token, log)
+        self.processes[1] = start_rasa(self.model, port, self.rasa_env, self.rasa_token, log, self.endpoints)
         _wait(f"{self.rasa_url}/status?token={self.rasa_token}", self.rasa, 240, log, ready="model_file")
 
     def stop(self) -> None:
@@ -83,8 +86,10 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[
         return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
 
 
-def start_rasa(model: Path, port: int, env: dict[str, str], token: str, log: Path) -> subprocess.Popen[bytes]:
-    command = [str(RASA), "run", "--model", str(model), "--endpoints", "bot/endpoints.yml"]
+def start_rasa(
+    model: Path, port: int, env: dict[str, str], token: str, log: Path, endpoints: str = ENDPOINTS
+) -> subprocess.Popen[bytes]:
+    command = [str(RASA), "run", "--model", str(model), "--endpoints", endpoints]
     command += ["--credentials", "bot/credentials.yml", "-i", "127.0.0.1", "-p", str(port)]
     command += ["--enable-api", "--auth-token", token]
     with log.open("ab") as out:
@@ -97,8 +102,11 @@ def start(
     logs: Path,
     server_port: int | None = None,
     rasa_port: int | None = None,
+    endpoints: str = ENDPOINTS,
+    rasa_settings: dict[str, str] | None = None,
 ) -> Stack:
-    """Both processes, sharing one internal token; `env` holds the server's settings (DATABASE_URL, ...)."""
+    """Both processes, sharing one internal token; `env` holds the server's settings (DATABASE_URL, ...),
+    `rasa_settings` what the endpoints file needs besides (RASA_REDIS_DB, RASA_REDIS_PREFIX)."""
     server_port = server_port or free_port()
     rasa_port = rasa_port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
@@ -108,11 +116,12 @@ def start(
     rasa_url = f"http://127.0.0.1:{rasa_port}"
     shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url}
     env = {"PUBLIC_BASE_URL": server_url, **env}
-    stack = Stack(server_url, rasa_url, rasa_token, model=model, rasa_env=shared, logs=logs)
+    for_rasa = {**(rasa_settings or {}), **shared}
+    stack = Stack(server_url, rasa_url, rasa_token, model=model, rasa_env=for_rasa, logs=logs, endpoints=endpoints)
     try:
         server = start_server(server_port, {**env, **shared}, logs / "server.log")
         stack.processes.append(server)
-        rasa = start_rasa(model, rasa_port, shared, rasa_token, logs / "rasa.log")
+        rasa = start_rasa(model, rasa_port, for_rasa, rasa_token, logs / "rasa.log", endpoints)
         stack.processes.append(rasa)
         _wait(f"{server_url}/healthz", server, 60, logs / "server.log")
         _wait(f"{rasa_url}/status?token={rasa_token}", rasa, 240, logs / "rasa.log", ready="model_file")

@@ -1,0 +1,75 @@
+"""Messages left waiting while Rasa was down: answered once, even when several servers share the database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import create_engine, func, select
+
+from server import retry
+from server.clients.rasa import RasaClient
+from server.domain import cases, conversations, councils
+from server.domain.db import session_scope
+from server.domain.models import Message, utcnow
+from server.domain.tokens import Principal
+
+ADMIN = Principal(role="admin", council_id=None, actor="admin")
+
+
+class FakeRasa(RasaClient):
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        self.asked.append(text)
+        return [{"text": "The answer."}]
+
+
+def waiting_message() -> int:
+    """A text that came while Rasa was down, long enough ago that no request still waits on it."""
+    with session_scope() as session:
+        council = councils.create(session, "North Council", "admin")
+        case = cases.create(
+            session,
+            ADMIN,
+            council_id=council.id,
+            reference="R-1",
+            theme="older_people",
+            phone="+447700900801",
+            language="en",
+            priority="primary",
+        )
+        conversation = conversations.get_or_create(session, "web:retrytest1", "web", "en")
+        conversations.attach(session, conversation, case)
+        conversation.stage = "explain"
+        message = conversations.store_inbound(session, conversation, "what happens next")
+        message.at = utcnow() - timedelta(minutes=5)
+        return message.id
+
+
+def test_a_waiting_message_is_answered_once(settings_env: str) -> None:
+    message_id = waiting_message()
+    rasa = FakeRasa()
+    assert asyncio.run(retry.run_once(rasa)) == 1
+    assert asyncio.run(retry.run_once(rasa)) == 0
+    assert rasa.asked == ["what happens next"]
+    with session_scope() as session:
+        assert session.get(Message, message_id).processed  # type: ignore[union-attr]
+
+
+def test_a_message_another_server_is_answering_is_left_to_it(settings_env: str) -> None:
+    message_id = waiting_message()
+    rasa = FakeRasa()
+    if not settings_env.startswith("postgresql"):
+        return  # one server only on SQLite
+    other_server = create_engine(settings_env)
+    with other_server.connect() as other:
+        # The other server's claim: the same lock `retry.claimed` takes, held by another connection.
+        assert other.scalar(select(func.pg_try_advisory_xact_lock(retry.LOCK_SPACE, message_id)))
+        assert asyncio.run(retry.run_once(rasa)) == 0
+        other.rollback()
+    other_server.dispose()
+    assert rasa.asked == []
+    assert asyncio.run(retry.run_once(rasa)) == 1
