@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actions.base import PROMPTERS, Turn
 from easyread.render import EXPLAIN_STEPS, notice_text
-from server.domain import consent, conversations, handoffs, representatives, reserves
+from server.domain import consent, conversations, handoffs, meetings, representatives, reserves
 from server.domain.conversations import Position
 
 # What each waiting stage asks; said again after a question, a misunderstanding or "say that again".
@@ -108,6 +108,8 @@ def record(turn: Turn, state: str) -> None:
     if state in ("declined", "withdrawn"):
         # A primary case that says no makes room for a reserve of the same theme.
         reserves.after_refusal(turn.session, turn.case)
+        if meetings.called_off_by_person(turn.session, turn.case.id, actor=f"person:{turn.channel}"):
+            hand_off(turn, "withdrew")
 
 
 def hand_off(turn: Turn, reason: str, urgent: bool = False) -> None:

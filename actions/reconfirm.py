@@ -28,8 +28,8 @@ def still_yes(turn: Turn) -> None:
 
 @on_no("reconfirm")
 def now_no(turn: Turn) -> None:
-    flow.record(turn, "withdrawn")
     reconfirm.answered(turn.session, turn.case.id, confirmed=False, actor=f"person:{turn.channel}")
+    flow.record(turn, "withdrawn")
     flow.hand_off(turn, "withdrew")
     turn.say("reconfirm_no")
     flow.go(turn, Position("stopped"))

@@ -133,6 +133,17 @@ def cancel(session: Session, handoff: Handoff, actor: str) -> Handoff:
     return _close(session, handoff, actor, "cancelled")
 
 
+def withdrawn(session: Session, handoff: Handoff, actor: str) -> Handoff:
+    """The person withdrew: their scheduling work ends, whoever on the team had claimed it."""
+    if handoff.status in CLOSED:
+        return handoff
+    handoff.status = "cancelled"
+    handoff.closed_at = utcnow()
+    session.flush()
+    audit.append(session, actor, "handoff.cancelled", handoff.case_id, {"handoff_id": handoff.id, "why": "withdrawn"})
+    return handoff
+
+
 def _close(session: Session, handoff: Handoff, actor: str, status: str) -> Handoff:
     _check_open(handoff, actor)
     handoff.status = status

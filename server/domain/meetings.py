@@ -149,6 +149,32 @@ def cancel(session: Session, handoff: Handoff, actor: str) -> Meeting | None:
     return meeting
 
 
+def called_off_by_person(session: Session, case_id: int, actor: str) -> bool:
+    """The person withdrew: end their scheduling hand-off and call off a booked meeting.
+
+    Nothing is sent to them (after a withdrawal the only message is its confirmation); True when a booked
+    meeting was called off, so the caller can tell the team.
+    """
+    open_work = session.scalars(
+        select(Handoff).where(
+            Handoff.case_id == case_id, Handoff.reason == handoffs.SCHEDULE, Handoff.status.not_in(handoffs.CLOSED)
+        )
+    )
+    called_off = False
+    for handoff in list(open_work):
+        handoffs.withdrawn(session, handoff, actor)
+        meeting = current(session, handoff)
+        if meeting is not None and meeting.status == "scheduled":
+            meeting.status = "cancelled"
+            called_off = True
+            audit.append(session, actor, "meeting.cancelled", case_id, {"meeting_id": meeting.id, "why": "withdrawn"})
+    case = session.get(Case, case_id)
+    if called_off and case is not None and case.status == "scheduled":
+        case.status = "answered"
+    session.flush()
+    return called_off
+
+
 # -- telling the person
 
 

@@ -171,3 +171,28 @@ def test_a_declined_primary_proposes_a_same_theme_reserve_the_council_invites_in
     assert proposed.json()["id"] == reserve["id"]
     invited = client.post(f"/api/cases/{reserve['id']}/invite", headers=chat.staff).json()
     assert invited["invitation"]["status"] == "outbox"
+
+
+def test_stop_after_booking_calls_the_meeting_off_and_tells_the_team(client: TestClient, chat: Chat) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from server.domain import handoffs
+    from tests.support import ADMIN
+
+    chat.to_question()
+    chat.turn("action_yes", "affirm")
+    chat.turn("action_yes", "affirm")
+    with session_scope() as session:
+        handoff_id = handoffs.ready_to_schedule(session, chat.case_id, "test").id
+    at = (datetime.now(UTC) + timedelta(days=4)).isoformat()
+    team = client.post("/api/tokens", json={"role": "team", "name": "t"}, headers=ADMIN).json()["token"]
+    headers = {"Authorization": f"Bearer {team}"}
+    assert client.post(
+        f"/api/handoffs/{handoff_id}/schedule", json={"at": at, "how": "phone"}, headers=headers
+    ).is_success
+    assert chat.turn("action_stop", "stop") == ["utter_stop_withdrawn"]
+    queue = client.get("/api/handoffs", headers=headers).json()
+    mine = {h["reason"]: h for h in queue if h["case_id"] == chat.case_id}
+    assert "withdrew" in mine and "schedule" not in mine
+    case = client.get(f"/api/cases/{chat.case_id}", headers=chat.staff).json()
+    assert case["status"] == "answered" and case["consent"]["state"] == "withdrawn"
