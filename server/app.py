@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from server import jobs, retry
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.rest import (
@@ -19,6 +21,7 @@ from server.rest import (
     consent_records,
     councils,
     handoffs,
+    job_runs,
     meetings,
     outbox,
     rasa,
@@ -35,7 +38,12 @@ from server.settings import get_settings
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    background = [asyncio.create_task(retry.loop(app.state.rasa))]
+    if settings.jobs_interval_seconds > 0:
+        background.append(asyncio.create_task(jobs.loop()))
     yield
+    for task in background:
+        task.cancel()
     await app.state.rasa.close()
 
 
@@ -58,6 +66,7 @@ def create_app() -> FastAPI:
         handoffs,
         meetings,
         outbox,
+        job_runs,
         web,
     ):
         app.include_router(module.router)
