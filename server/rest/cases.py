@@ -12,21 +12,12 @@ from easyread.sms import plain
 from server import notify
 from server.auth import Caller, CaseWriter
 from server.domain import audit, cases, councils, reserves
+from server.domain.cases import Theme
 from server.domain.db import session_scope
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import iso
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
-
-Theme = Literal[
-    "older_people",
-    "transition_to_adult",
-    "hospital_discharge",
-    "autism_learning_disability",
-    "mental_health_substance",
-    "physical_disability_long_term",
-    "unpaid_carer",
-]
 
 
 class CaseIn(BaseModel):
