@@ -27,6 +27,7 @@ from server.rest import (
     rasa,
     tokens,
     twilio,
+    users,
     web,
 )
 from server.rest.calls import router as calls_router
@@ -61,6 +62,7 @@ def create_app() -> FastAPI:
         councils,
         assessments,
         tokens,
+        users,
         cases,
         consent_records,
         handoffs,

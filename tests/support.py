@@ -75,3 +75,31 @@ def sms_bodies(response: httpx.Response) -> list[str]:
     root = ET.fromstring(response.text)
     assert root.tag == "Response"
     return [message.text or "" for message in root.iter("Message")]
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def page_user(http: httpx.Client, role: str, council_id: int | None = None, email: str | None = None) -> str:
+    """A person who signs in to the pages (POST /api/users, admin); returns their email. The password is PASSWORD."""
+    import uuid
+
+    email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.org"
+    body = {"email": email, "password": PASSWORD, "role": role, "council_id": council_id}
+    response = http.post("/api/users", json=body, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    return email
+
+
+def csrf_of(page: str) -> str:
+    import re
+
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+def sign_in(http: httpx.Client, email: str, password: str = PASSWORD) -> httpx.Response:
+    """Sign in through the sign-in form, as a browser does; the client keeps the session cookie."""
+    token = csrf_of(http.get("/sign-in").text)
+    return http.post("/sign-in", data={"csrf_token": token, "email": email, "password": password})

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -264,3 +277,43 @@ class Meeting(Base):
     reconfirm: Mapped[str] = mapped_column(String(20), default="not_asked")
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StaffUser(Base):
+    """Someone who signs in to the pages: council staff (of one council) or the assessment team."""
+
+    __tablename__ = "staff_users"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_staff_users"),
+        UniqueConstraint("email", name="uq_staff_users_email"),
+        ForeignKeyConstraint(["council_id"], ["councils.id"], name="fk_staff_users_council_id"),
+    )
+
+    id: Mapped[int] = mapped_column()
+    # Kept in lower case, so "Sam@Council.gov.uk" and "sam@council.gov.uk" are one account.
+    email: Mapped[str] = mapped_column(String(254))
+    # An argon2id hash (argon2-cffi), with its own salt and parameters; never the password.
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    council_id: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StaffSession(Base):
+    """A signed-in browser. The cookie holds a signed random token; only its SHA-256 is kept here."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (
+        PrimaryKeyConstraint("id", name="pk_staff_sessions"),
+        UniqueConstraint("token_hash", name="uq_staff_sessions_token_hash"),
+        ForeignKeyConstraint(["user_id"], ["staff_users.id"], name="fk_staff_sessions_user_id"),
+        Index("ix_staff_sessions_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column()
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,36 @@
+"""People who sign in to the pages: created by an admin. The password is never shown again, nor stored."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from server.auth import Admin
+from server.domain import users
+from server.domain.db import session_scope
+
+router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+class UserIn(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=users.MIN_PASSWORD, max_length=users.MAX_PASSWORD)
+    role: Literal["council_staff", "team"]
+    council_id: int | None = None
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    role: str
+    council_id: int | None
+
+
+@router.post("", status_code=201, response_model=UserOut)
+def create_user(body: UserIn, caller: Admin) -> UserOut:
+    """Council staff need their council's id; the team sees every council. Sign in at /sign-in."""
+    with session_scope() as session:
+        user = users.create(session, body.email, body.password, body.role, body.council_id, caller.actor)
+        return UserOut(id=user.id, email=user.email, role=user.role, council_id=user.council_id)
