@@ -33,6 +33,12 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
+# GOV.UK Frontend for the staff and team pages (the server serves it from node_modules under /assets) and
+# axe-core for the browser tests: from the npm registry, exactly as package-lock.json says. Built files are not kept.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 # Text to speech for phone calls and the chat's Listen button: pyttsx3 loads espeak-ng's library (libespeak-ng1).
 .PHONY: system-deps
 system-deps:
@@ -55,7 +61,7 @@ audit-verify: $(VENV)/.installed
 purge: $(VENV)/.installed
 	$(PY) -m tools.purge $(ARGS)
 
-run: venvs system-deps
+run: venvs system-deps node_modules/.installed
 	$(PY) -m tools.run
 
 lint: $(VENV)/.installed
@@ -63,7 +69,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: venvs system-deps lint validate
+test: venvs system-deps node_modules/.installed lint validate
 	$(PY) -m easyread.readability
 	$(PY) -m pytest
 

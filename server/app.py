@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from server import jobs, retry
+from server import jobs, pages, retry
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.rest import (
@@ -74,6 +74,8 @@ def create_app() -> FastAPI:
         app.include_router(module.router)
     app.include_router(voice_router)
     app.include_router(calls_router)
+    # Staff and team pages, with the security headers on every answer and GOV.UK Frontend under /assets.
+    pages.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
 
     @app.get("/healthz", include_in_schema=False)

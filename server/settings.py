@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Only for tests: where the twilio library sends REST calls (a local fake of Twilio's API).
     twilio_api_base_url: str | None = None
     admin_token: str | None = None
+    # How long a sign-in to the staff and team pages lasts before signing in again.
+    session_hours: int = 8
     rasa_url: str = "http://127.0.0.1:5005"
     # Shared secret Rasa sends back when it calls our action and NLG endpoints.
     internal_token: str | None = None

@@ -1,0 +1,154 @@
+"""Pages for council staff: their council's cases with status and filters, one case with its actions
+(invite, find and invite a reserve), loading cases from a CSV file, and saving the list as one.
+
+Staff see status only: never the person's meeting preferences, helpers' names or what they said.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile
+
+from server import invitations
+from server.domain import case_lists, cases, councils, reserves
+from server.domain.db import session_scope
+from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.pages.common import Form, PageError, Staff, redirect, render
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+
+FILTERS = {
+    "status": case_lists.STATUSES,
+    "answer": case_lists.ANSWERS,
+    "theme": cases.THEMES,
+    "priority": cases.PRIORITIES,
+}
+# After an action the page says what happened (?done=...): only these words can be shown.
+DONE = ("invited", "outbox", "queued", "blocked", "failed", "reserve_found", "reserve_none")
+
+
+def _filters(request: Request) -> dict[str, str]:
+    """Only known values: anything else in the address is ignored."""
+    chosen = {key: request.query_params.get(key, "") for key in FILTERS}
+    chosen = {key: value for key, value in chosen.items() if value in FILTERS[key]}
+    reference = request.query_params.get("reference", "").strip()[:100]
+    if reference:
+        chosen["reference"] = reference
+    return chosen
+
+
+def _council_name(council_id: int | None) -> str:
+    with session_scope() as session:
+        return councils.get(session, council_id).name if council_id is not None else ""
+
+
+@router.get("/cases", response_class=HTMLResponse)
+def case_list(request: Request, caller: Staff) -> Response:
+    filters = _filters(request)
+    with session_scope() as session:
+        items = case_lists.rows(session, caller)
+    shown = case_lists.filtered(items, filters)
+    added = request.query_params.get("added", "")
+    context: dict[str, Any] = {
+        "council": _council_name(caller.council_id),
+        "cases": shown,
+        "total": len(items),
+        "filters": filters,
+        "options": FILTERS,
+        "added": int(added) if added.isdigit() else None,
+        "query": request.url.query,
+    }
+    return render(request, "pages/staff/cases.html", context)
+
+
+@router.get("/cases.csv")
+def case_list_csv(request: Request, caller: Staff) -> Response:
+    with session_scope() as session:
+        items = case_lists.filtered(case_lists.rows(session, caller), _filters(request))
+    return Response(
+        case_lists.export(items),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="cases.csv"', "Cache-Control": "no-store"},
+    )
+
+
+def _case(caller: Staff, case_id: int) -> dict[str, Any]:
+    with session_scope() as session:
+        try:
+            case = cases.get_for(session, caller, case_id)
+        except NotFound:
+            raise PageError(404, "not_found") from None
+        found = [item for item in case_lists.rows(session, caller) if item["id"] == case.id]
+        item = found[0] if found else None
+        if item is None:  # purged
+            raise PageError(404, "not_found")
+        item["has_phone"] = case.phone is not None
+        return item
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, case_id: int, caller: Staff) -> Response:
+    item = _case(caller, case_id)
+    done = request.query_params.get("done", "")
+    context = {"case": item, "council": _council_name(caller.council_id), "done": done if done in DONE else None}
+    return render(request, "pages/staff/case.html", context)
+
+
+@router.post("/cases/{case_id}/invite")
+async def invite(case_id: int, caller: Staff, form: Form) -> Response:
+    _case(caller, case_id)
+    back = f"/staff/cases/{case_id}"
+    # An invitation to a proposed reserve goes back to the primary it replaces, where the action was.
+    return_to = form.get("return_to")
+    if isinstance(return_to, str) and return_to.isdigit():
+        _case(caller, int(return_to))
+        back = f"/staff/cases/{int(return_to)}"
+    try:
+        status = await invitations.send(caller, case_id)
+    except InvalidInput:
+        status = "failed"
+    return redirect(f"{back}?done={status}")
+
+
+@router.post("/cases/{case_id}/reserve")
+def find_reserve(case_id: int, caller: Staff, form: Form) -> Response:
+    with session_scope() as session:
+        try:
+            case = cases.get_for(session, caller, case_id)
+        except NotFound:
+            raise PageError(404, "not_found") from None
+        reserves.propose_for(session, case)
+        found = reserves.proposed_for(session, case.id) is not None
+    return redirect(f"/staff/cases/{case_id}?done={'reserve_found' if found else 'reserve_none'}")
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, caller: Staff) -> Response:
+    context: dict[str, Any] = {"problems": [], "error": None, "themes": cases.THEMES}
+    return render(request, "pages/staff/upload.html", context)
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload(request: Request, caller: Staff, form: Form) -> Response:
+    chosen = form.get("file")
+    data = b""
+    if isinstance(chosen, UploadFile):
+        data = await chosen.read(case_lists.MAX_BYTES + 1)
+    context: dict[str, Any] = {"problems": [], "error": None, "themes": cases.THEMES}
+    if not data:
+        context["error"] = "no_file"
+        return render(request, "pages/staff/upload.html", context, status=400)
+    assert caller.council_id is not None
+    try:
+        with session_scope() as session:
+            added = len(case_lists.load(session, caller, caller.council_id, data))
+    except case_lists.ImportRejected as rejected:
+        context["problems"] = rejected.problems
+        return render(request, "pages/staff/upload.html", context, status=400)
+    except Conflict:  # another upload took a reference between the check and the save: all rolled back
+        context["problems"] = [case_lists.Problem(0, None, "conflict")]
+        return render(request, "pages/staff/upload.html", context, status=400)
+    return redirect(f"/staff/cases?added={added}")

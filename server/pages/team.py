@@ -1,0 +1,202 @@
+"""Pages for the assessment team: the hand-off queue, one hand-off with everything about the case, and the form
+that books its meeting. The team may see the person's phone, helpers and communication needs; council staff may not
+(they get the 403 page here).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from server import notify
+from server.domain import handoffs, meetings, users
+from server.domain.db import session_scope
+from server.domain.errors import DomainError, NotFound
+from server.domain.models import Handoff
+from server.pages.common import Form, PageError, Team, field, redirect, render
+
+router = APIRouter(prefix="/team", include_in_schema=False)
+
+# Meetings are booked in UK time; the domain stores UTC.
+UK = ZoneInfo("Europe/London")
+DONE = ("claimed", "booked", "completed", "cancelled")
+DATE_PARTS = ("day", "month", "year", "hour", "minute")
+
+
+def _handoff(session: Any, handoff_id: int) -> Handoff:
+    try:
+        return handoffs.get(session, handoff_id)
+    except NotFound:
+        raise PageError(404, "not_found") from None
+
+
+def _item(session: Any, handoff: Handoff) -> dict[str, Any]:
+    item = handoffs.view(session, handoff)
+    meeting = meetings.current(session, handoff)
+    item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
+    item["claimed_by_email"] = users.email_of(session, handoff.claimed_by)
+    return item
+
+
+def _claimer(item: dict[str, Any]) -> str | None:
+    found = item["claimed_by_email"] or item["claimed_by_name"]
+    return str(found) if found else None
+
+
+@router.get("/handoffs", response_class=HTMLResponse)
+def queue(request: Request, caller: Team) -> Response:
+    with session_scope() as session:
+        items = [_item(session, handoff) for handoff in handoffs.queue(session)]
+    for item in items:
+        item["claimer"] = _claimer(item)
+    return render(request, "pages/team/queue.html", {"items": items})
+
+
+@router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
+def handoff_page(request: Request, handoff_id: int, caller: Team) -> Response:
+    with session_scope() as session:
+        item = _item(session, _handoff(session, handoff_id))
+    item["claimer"] = _claimer(item)
+    done = request.query_params.get("done", "")
+    context = {
+        "item": item,
+        "mine": item["claimed_by"] == caller.actor,
+        "done": done if done in DONE else None,
+        "problem": None,
+    }
+    return render(request, "pages/team/handoff.html", context)
+
+
+async def _act(request: Request, handoff_id: int, caller: Team, action: str) -> Response:
+    """Claim, complete or cancel; a conflict (someone else has it, it has ended) is shown on the hand-off page."""
+    text = None
+    try:
+        with session_scope() as session:
+            handoff = _handoff(session, handoff_id)
+            if action == "claimed":
+                handoffs.claim(session, handoff, caller.actor)
+            elif action == "completed":
+                meetings.complete(session, handoff, caller.actor)
+            else:
+                meeting = meetings.cancel(session, handoff, caller.actor)
+                text = meetings.cancellation(session, meeting) if meeting is not None else None
+    except DomainError as problem:
+        with session_scope() as session:
+            item = _item(session, _handoff(session, handoff_id))
+        item["claimer"] = _claimer(item)
+        context = {"item": item, "mine": item["claimed_by"] == caller.actor, "done": None, "problem": problem.message}
+        return render(request, "pages/team/handoff.html", context, status=409)
+    return await _after(handoff_id, action, text)
+
+
+async def _after(handoff_id: int, action: str, text: meetings.Text | None) -> Response:
+    """Tell the person (booked or called off) once the change is saved, then show the hand-off."""
+    if text is not None:
+        await notify.send_sms(text.case_id, text.kind, text.to, text.body)
+    return redirect(f"/team/handoffs/{handoff_id}?done={action}")
+
+
+@router.post("/handoffs/{handoff_id}/claim")
+async def claim(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+    return await _act(request, handoff_id, caller, "claimed")
+
+
+@router.post("/handoffs/{handoff_id}/complete")
+async def complete(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+    return await _act(request, handoff_id, caller, "completed")
+
+
+@router.post("/handoffs/{handoff_id}/cancel")
+async def cancel(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+    return await _act(request, handoff_id, caller, "cancelled")
+
+
+def _schedule_page(
+    request: Request, item: dict[str, Any], values: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    context: dict[str, Any] = {"item": item, "values": values, "errors": errors, "hows": meetings.HOWS}
+    context["problem"] = None
+    if "problem" in errors:
+        context["problem"] = errors.pop("problem")
+    return render(request, "pages/team/schedule.html", context, status=status)
+
+
+@router.get("/handoffs/{handoff_id}/schedule", response_class=HTMLResponse)
+def schedule_page(request: Request, handoff_id: int, caller: Team) -> Response:
+    with session_scope() as session:
+        item = _item(session, _handoff(session, handoff_id))
+    values = {name: "" for name in (*DATE_PARTS, "how", "where", "who")}
+    meeting = item["meeting"]
+    if meeting is not None and meeting["status"] == "scheduled":
+        at = datetime.fromisoformat(meeting["at"]).astimezone(UK)
+        values |= {"day": str(at.day), "month": str(at.month), "year": str(at.year)}
+        values |= {"hour": f"{at.hour:02d}", "minute": f"{at.minute:02d}", "how": meeting["how"]}
+        values |= {"where": meeting["where"] or "", "who": meeting["who"] or ""}
+    elif item["preferences"] and len(item["preferences"]["how"]) == 1:
+        values["how"] = item["preferences"]["how"][0]
+    return _schedule_page(request, item, values, {})
+
+
+def _when(values: dict[str, str], errors: dict[str, str]) -> datetime | None:
+    try:
+        day, month, year = (int(values[part]) for part in ("day", "month", "year"))
+        date_ok = year >= 2000
+        datetime(year, month, day)
+    except ValueError:
+        date_ok = False
+    if not date_ok:
+        errors["day"] = "error_date"
+    try:
+        hour, minute = int(values["hour"]), int(values["minute"])
+        time_ok = 0 <= hour < 24 and 0 <= minute < 60
+    except ValueError:
+        time_ok = False
+    if not time_ok:
+        errors["hour"] = "error_time"
+    if errors:
+        return None
+    return datetime(year, month, day, hour, minute, tzinfo=UK)
+
+
+def _read(form: FormData) -> dict[str, str]:
+    values = {name: field(form, name, 10) for name in DATE_PARTS}
+    values["how"] = field(form, "how", 20)
+    values |= {name: field(form, name, 400) for name in ("where", "who")}
+    return values
+
+
+@router.post("/handoffs/{handoff_id}/schedule", response_class=HTMLResponse)
+async def schedule(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+    values = _read(form)
+    errors: dict[str, str] = {}
+    at = _when(values, errors)
+    if values["how"] not in meetings.HOWS:
+        errors["how"] = "error_how"
+    elif values["how"] == "elsewhere" and not values["where"]:
+        errors["where"] = "error_where"
+    for name in ("where", "who"):
+        if len(values[name]) > 300:
+            errors[name] = "error_too_long"
+    if at is not None and at <= datetime.now(UK):
+        errors["day"] = "error_past"
+    text = None
+    if not errors and at is not None:
+        try:
+            with session_scope() as session:
+                handoff = _handoff(session, handoff_id)
+                meeting = meetings.schedule(
+                    session, handoff, at, values["how"], values["where"], values["who"], caller.actor
+                )
+                text = meetings.confirmation(session, meeting)
+        except DomainError as problem:
+            errors["problem"] = problem.message
+    if errors:
+        with session_scope() as session:
+            item = _item(session, _handoff(session, handoff_id))
+        return _schedule_page(request, item, values, errors, status=400)
+    return await _after(handoff_id, "booked", text)
