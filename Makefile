@@ -42,7 +42,8 @@ node_modules/.installed: package.json package-lock.json
 # Text to speech for phone calls and the chat's Listen button: pyttsx3 loads espeak-ng's library (libespeak-ng1).
 .PHONY: system-deps
 system-deps:
-	@command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng)
+	@command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng) || \
+		echo "espeak-ng is missing and could not be installed: calls will use Twilio's own voice"
 
 train: venvs
 	$(PY) -m tools.model
