@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from actions import answers, flow
 from actions.base import Turn, capture, on_no, on_yes, prompter
-from easyread.render import text
+from easyread.render import button_title, channel_text, text
 from server.domain import handoffs, preferences
 from server.domain.conversations import Position
+from server.domain.models import Preferences
 
 # The questions in order; the interpreter's language is asked only when an interpreter is wanted.
 ORDER = ("pref_how", "pref_support", "pref_language", "pref_days", "pref_times", "pref_avoid", "pref_contact")
@@ -88,32 +89,38 @@ def contact_answer(turn: Turn) -> bool:
     return True
 
 
-def _names(turn: Turn, prefix: str, values: list[str]) -> str:
+def _names(language: str, channel: str, prefix: str, values: list[str]) -> str:
     if not values:
-        return text("prefs.nothing", turn.language)
-    return ", ".join(text(f"choices.{prefix}_{v}", turn.language) for v in values)
+        return text("prefs.nothing", language)
+    return ", ".join(button_title(f"choices.{prefix}_{v}", language, channel) for v in values)
+
+
+def summary(prefs: Preferences, language: str, channel: str) -> str:
+    """The person's answers, read back in their language; shorter by text, where every letter counts."""
+
+    def part(key: str, value: str) -> str:
+        return channel_text(f"prefs.summary_{key}", language, channel, value=value)
+
+    parts = [
+        part("how", _names(language, channel, "how", prefs.how)),
+        part("support", _names(language, channel, "support", prefs.support)),
+    ]
+    if prefs.interpreter_language:
+        parts.append(part("language", prefs.interpreter_language))
+    contact = [prefs.contact_by] if prefs.contact_by else []
+    parts += [
+        part("days", _names(language, channel, "day", prefs.days)),
+        part("times", _names(language, channel, "time", prefs.times)),
+        part("avoid", (prefs.avoid_dates or text("prefs.nothing", language))[:80]),
+        part("contact", _names(language, channel, "contact", contact)),
+    ]
+    return " ".join(parts)
 
 
 @prompter("pref_confirm")
 def read_back(turn: Turn) -> None:
     prefs = preferences.get_or_create(turn.session, turn.case.id)
-    lang = turn.language
-    nothing = text("prefs.nothing", lang)
-    parts = [
-        text("prefs.summary_how", lang, value=_names(turn, "how", prefs.how)),
-        text("prefs.summary_support", lang, value=_names(turn, "support", prefs.support)),
-    ]
-    if prefs.interpreter_language:
-        parts.append(text("prefs.summary_language", lang, value=prefs.interpreter_language))
-    parts += [
-        text("prefs.summary_days", lang, value=_names(turn, "day", prefs.days)),
-        text("prefs.summary_times", lang, value=_names(turn, "time", prefs.times)),
-        text("prefs.summary_avoid", lang, value=(prefs.avoid_dates or nothing)[:80]),
-        text(
-            "prefs.summary_contact", lang, value=_names(turn, "contact", [prefs.contact_by] if prefs.contact_by else [])
-        ),
-    ]
-    turn.say("prefs_readback", summary=" ".join(parts))
+    turn.say("prefs_readback", summary=summary(prefs, turn.language, turn.channel))
 
 
 @on_yes("pref_confirm")

@@ -13,7 +13,12 @@ from pathlib import Path
 import i18n
 import yaml
 
+from easyread.languages import available
+
 CONTENT = Path(__file__).resolve().parent / "content"
+PICTURES_DIR = Path(__file__).resolve().parent / "pictures"
+# Where the server serves easyread/pictures/ (a static mount).
+PICTURES_URL = "/pictures"
 
 # Every choice a person can make by button; the payload is what a click sends, and it is also typeable.
 PAYLOADS: dict[str, str] = {
@@ -48,6 +53,9 @@ def _choice_payloads() -> dict[str, str]:
 
 
 PAYLOADS |= _choice_payloads()
+# The buttons that switch language: "lang_pl" sends "lang:pl", and its title is the language's own name.
+LANGUAGE_BUTTONS = tuple(f"lang_{code}" for code in available())
+PAYLOADS |= {button: f"lang:{button.removeprefix('lang_')}" for button in LANGUAGE_BUTTONS}
 
 EXPLAIN_STEPS = (
     "what_happens",
@@ -60,6 +68,76 @@ EXPLAIN_STEPS = (
 )
 # Every step of the explanation can also be asked about directly, and two more things besides.
 QUESTIONS = ("who_are_you", *EXPLAIN_STEPS, "meet_how")
+
+
+# The picture shown beside a message in the web chat (easyread/pictures/<name>.svg); its words are the alt text,
+# in the person's language, from pictures.<lang>.yml.
+PICTURE_NAMES = (
+    "talk",
+    "phone",
+    "video_call",
+    "home",
+    "helper",
+    "stop",
+    "calendar",
+    "yes",
+    "no",
+    "question",
+    "information",
+    "person",
+)
+PICTURES: dict[str, str] = {
+    "greet": "information",
+    "why_contact": "person",
+    "explain_what_happens": "talk",
+    "explain_who_talk": "person",
+    "explain_what_info": "information",
+    "explain_someone_with_me": "helper",
+    "explain_how_used": "information",
+    "explain_can_stop": "stop",
+    "explain_contact": "phone",
+    "answer_who_are_you": "information",
+    "answer_what_happens": "talk",
+    "answer_who_talk": "person",
+    "answer_what_info": "information",
+    "answer_someone_with_me": "helper",
+    "answer_how_used": "information",
+    "answer_can_stop": "stop",
+    "answer_contact": "phone",
+    "answer_meet_how": "video_call",
+    "carry_on": "question",
+    "ask_consent": "question",
+    "readback_yes": "yes",
+    "readback_no": "no",
+    "consent_given": "yes",
+    "consent_declined": "no",
+    "unsure": "question",
+    "not_understood_twice": "person",
+    "handoff": "person",
+    "stop_declined": "stop",
+    "stop_withdrawn": "stop",
+    "after_stop": "stop",
+    "already_given": "yes",
+    "ask_who": "helper",
+    "ask_role": "helper",
+    "thanks_helper": "helper",
+    "prefs_intro": "calendar",
+    "ask_how": "talk",
+    "ask_support": "helper",
+    "ask_days": "calendar",
+    "ask_times": "calendar",
+    "ask_avoid": "calendar",
+    "ask_contact_by": "phone",
+    "prefs_readback": "information",
+    "prefs_saved": "calendar",
+    "safety": "phone",
+    "consent_receipt": "information",
+    "reconfirm_ask": "calendar",
+    "reconfirm_yes": "yes",
+    "reconfirm_no": "no",
+    "language_changed": "talk",
+    "choose_language": "talk",
+}
 
 
 @dataclass(frozen=True)
@@ -120,6 +198,8 @@ def _catalogue() -> dict[str, Spec]:
         "reconfirm_yes": Spec("consent.reconfirm_yes"),
         "reconfirm_no": Spec("consent.reconfirm_no"),
         "holding": Spec("status.holding"),
+        "language_changed": Spec("language_changed"),
+        "choose_language": Spec("choose_language", LANGUAGE_BUTTONS),
     }
     for step in EXPLAIN_STEPS:
         specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "say_again"))
@@ -147,6 +227,8 @@ class Rendered:
     buttons: list[dict[str, str]] = field(default_factory=list)
     image: str | None = None
     audio: str | None = None
+    # The picture's text alternative, in the person's language.
+    alt: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"text": self.text}
@@ -154,6 +236,8 @@ class Rendered:
             out["buttons"] = self.buttons
         if self.image:
             out["image"] = self.image
+        if self.alt:
+            out["alt"] = self.alt
         if self.audio:
             out["audio"] = self.audio
         return out
@@ -205,10 +289,32 @@ def render(name: str, language: str, channel: str, args: dict[str, object] | Non
     key = spec.key if "." in spec.key else f"bot.{spec.key}"
     rendered = Rendered(text=channel_text(key, language, channel, **(args or {})))
     rendered.buttons = [
-        {"title": text(button if "." in button else f"buttons.{button}", language), "payload": PAYLOADS[button]}
-        for button in spec.buttons
+        {"title": button_title(button, language, channel), "payload": PAYLOADS[button]} for button in spec.buttons
     ]
+    picture = PICTURES.get(name.removeprefix("utter_"))
+    if picture is not None and channel == "web":
+        # Only the web chat shows pictures; a text or a call has the words alone.
+        rendered.image = picture_url(picture)
+        rendered.alt = picture_alt(rendered.image, language)
     return rendered
+
+
+def button_title(button: str, language: str, channel: str = "web") -> str:
+    """A button's words ("yes", "choices.day_monday"), shorter on a channel that has its own version (a text);
+    a language's button is that language's own name."""
+    if button in LANGUAGE_BUTTONS:
+        return text("language.name", button.removeprefix("lang_"))
+    return channel_text(button if "." in button else f"buttons.{button}", language, channel)
+
+
+def picture_url(picture: str) -> str:
+    return f"{PICTURES_URL}/{picture}.svg"
+
+
+def picture_alt(url: str, language: str) -> str | None:
+    """The words for one of our pictures, from its address; None for any other picture."""
+    name = url.rsplit("/", 1)[-1].removesuffix(".svg")
+    return text(f"pictures.{name}", language) if name in PICTURE_NAMES else None
 
 
 def notice_text(language: str, channel: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import gsm0338
 
-from easyread.render import Rendered
+from easyread.render import Rendered, has
 from easyread.render import text as content_text
 
 MAX_SEGMENTS = 3
@@ -91,6 +91,9 @@ def to_sms(message: Rendered, language: str) -> tuple[str, dict[str, str]]:
     """The text of one bot message with its buttons as numbered lines, and {"1": payload, ...} for the replies."""
     lines = [message.text]
     choices: dict[str, str] = {}
+    if message.buttons and has("sms.reply_intro", language):
+        # Some languages say "Reply with a number:" once, and keep each choice short ("1 - Tak").
+        lines.append(content_text("sms.reply_intro", language))
     for number, button in enumerate(message.buttons, start=1):
         lines.append(content_text("sms.reply_for", language, number=number, choice=button["title"]))
         choices[str(number)] = button["payload"]

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from easyread.render import PAYLOADS, Rendered, text
+from easyread.languages import locale
+from easyread.render import PAYLOADS, Rendered, button_title, text
 
 REPEAT_KEY = "9"
 PERSON_KEY = "0"
@@ -26,10 +27,9 @@ FIXED = {REPEAT_KEY: REPEAT, PERSON_KEY: PERSON}
 MORE = "more"
 MAX_CHOICE_KEYS = 8
 PAGE_SIZE = 7
+CHANNEL = "voice"
 AFFIRM = "/affirm"
 DENY = "/deny"
-# Twilio's speech recognition language for each of ours.
-SPEECH_LANGUAGES = {"en": "en-GB"}
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,12 @@ class Choice:
     payload: str
 
 
-def _title_key(key: str) -> str:
-    return key if "." in key else f"buttons.{key}"
-
-
 @lru_cache(maxsize=16)
 def _known(language: str) -> dict[tuple[str, str], str]:
     """Every button the content defines, as (title, payload) -> content key."""
     known: dict[tuple[str, str], str] = {}
     for key, payload in PAYLOADS.items():
-        known.setdefault((text(_title_key(key), language), payload), key)
+        known.setdefault((button_title(key, language, CHANNEL), payload), key)
     return known
 
 
@@ -57,7 +53,7 @@ def choice(key: str, language: str) -> Choice | None:
     payload = PAYLOADS.get(key)
     if payload is None:
         return None
-    return Choice(key, text(_title_key(key), language), payload)
+    return Choice(key, button_title(key, language, CHANNEL), payload)
 
 
 def choices_of(message: Rendered | None, language: str) -> list[Choice]:
@@ -128,4 +124,5 @@ def hints(choices: list[Choice], language: str) -> str:
 
 
 def speech_language(language: str) -> str:
-    return SPEECH_LANGUAGES.get(language, "en-GB")
+    """Twilio's speech recognition (and <Say>) language for one of ours: easyread/locale.<lang>.yml."""
+    return locale(language).speech

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from easyread.languages import available
 from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, iso
@@ -26,7 +27,8 @@ Theme = Literal[
 ]
 THEMES: tuple[str, ...] = get_args(Theme)
 PRIORITIES = ("primary", "reserve")
-LANGUAGES = ("en",)
+# Every language we speak: one with its files in easyread/ (easyread/languages.py).
+LANGUAGES = available()
 
 
 def normalise_phone(raw: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from easyread.readability import (
@@ -10,7 +12,10 @@ from easyread.readability import (
     check_catalogue,
     check_message,
     flesch,
+    languages,
     load_catalogue,
+    main,
+    score,
 )
 
 BOT_KEYS = [
@@ -178,3 +183,88 @@ def test_real_content_has_no_problems() -> None:
     messages = load_catalogue(CONTENT_DIR)
     assert len(messages) >= len(BOT_KEYS) + len(BUTTON_KEYS) + len(WEB_KEYS)
     assert check_catalogue(messages) == []
+
+
+# ---------------------------------------------------------------- Polish, and every language
+
+
+def pl_rules(text: str) -> list[str]:
+    return [problem.rule for problem in check_message("test.key", text, "pl")]
+
+
+def test_every_language_with_content_is_checked() -> None:
+    assert {"en", "pl"} <= set(languages())
+    for language in languages():
+        assert load_catalogue(CONTENT_DIR, language), language
+
+
+def test_polish_accepts_a_short_plain_message() -> None:
+    assert pl_rules("Możesz przestać w każdej chwili. Wystarczy powiedzieć STOP. Twoja opieka się nie zmieni.") == []
+
+
+def test_polish_catches_a_long_sentence() -> None:
+    text = "Chcemy z Tobą porozmawiać o pomocy, którą dostajesz od ludzi, którzy wspierają Cię w domu każdego dnia."
+    assert "sentence_too_long" in pl_rules(text)
+
+
+def test_polish_catches_a_listed_word_in_any_of_its_forms() -> None:
+    problems = check_message("test.key", "To jest poufna rozmowa.", "pl")
+    assert problems == [Problem("test.key", "avoid_word", "'poufn*': use 'prywatny'")]
+    assert pl_rules("Twoje dane są poufne.") == ["avoid_word"]
+    assert pl_rules("Nie mówimy o poufnych sprawach.") == ["avoid_word"]
+    assert pl_rules("Twój samorząd dał nam listę.") == ["avoid_word"]
+
+
+def test_polish_allows_a_listed_word_it_explains() -> None:
+    assert pl_rules("Może być z Tobą rzecznik.") == ["avoid_word"]
+    assert pl_rules("Może być z Tobą rzecznik. Rzecznik to ktoś, kto pomaga Ci mówić.") == []
+
+
+def test_polish_numbers_are_digits() -> None:
+    assert pl_rules("Poczekaj trzy dni.") == ["number_as_word"]
+    assert pl_rules("Poczekaj 3 dni.") == []
+    assert pl_rules("Możesz wybrać więcej niż jeden.") == ["number_as_word"]
+
+
+def test_polish_abbreviations_need_their_meaning() -> None:
+    assert pl_rules("Zadzwoń, np. rano.") == ["abbreviation"]
+    assert pl_rules("Zadzwoń rano.") == []
+
+
+def test_polish_hard_text_fails_its_readability_score() -> None:
+    text = (
+        "Przedstawiciele jednostek administracyjnych przeprowadzają kompleksowe postępowania wyjaśniające. "
+        "Dokumentacja medyczna podlega szczegółowej weryfikacji."
+    )
+    assert score(text, "pl") > 8
+    assert "hard_to_read" in pl_rules(text)
+    # The same idea in short words passes.
+    assert score("Osoby z urzędu sprawdzają, jak Ci pomagamy. Patrzymy też na Twoje papiery.", "pl") <= 8
+
+
+def test_polish_uses_its_own_syllables_not_english_ones() -> None:
+    # "informacje" is in-for-ma-cje: 4 syllables, so a hard word in Polish.
+    assert score("To są informacje o Tobie i o Twojej opiece w domu.", "pl") > score(
+        "To są dane o Tobie i o Twojej opiece w domu.", "pl"
+    )
+
+
+def test_real_polish_content_has_no_problems() -> None:
+    messages = load_catalogue(CONTENT_DIR, "pl")
+    assert len(messages) >= len(BOT_KEYS) + len(BUTTON_KEYS) + len(WEB_KEYS)
+    assert check_catalogue(messages, "pl") == []
+
+
+def test_the_checker_fails_on_a_bad_polish_file(tmp_path: Path) -> None:
+    (tmp_path / "bot.pl.yml").write_text(
+        'pl:\n  bad: "To jest poufne."\n  long: "' + " ".join(["słowo"] * 16) + '."\n', encoding="utf-8"
+    )
+    problems = check_catalogue(load_catalogue(tmp_path, "pl"), "pl")
+    assert {(p.key, p.rule) for p in problems} == {("bot.bad", "avoid_word"), ("bot.long", "sentence_too_long")}
+
+
+def test_main_checks_every_language_and_fails_on_any_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert "[en] Checked" in out and "[pl] Checked" in out
+    assert "FOG-PL" in out and "Flesch" in out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from easyread.render import EXAMPLE_ARGS, PAYLOADS, RESPONSES, notice_text, render
+from easyread.languages import available
+from easyread.render import EXAMPLE_ARGS, PAYLOADS, RESPONSES, keys, notice_text, render
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,6 +34,8 @@ def test_every_button_sends_an_intent_the_model_knows_or_an_answer_we_read_direc
     for payload in PAYLOADS.values():
         if payload.startswith("/"):
             assert payload.removeprefix("/") in intents, payload
+        elif payload.startswith("lang:"):
+            assert payload.removeprefix("lang:") in available(), payload
         elif ":" in payload:
             field, value = payload.split(":")
             from actions import answers
@@ -67,3 +71,35 @@ def test_the_consent_notice_covers_the_explanation_and_the_question() -> None:
     assert question is not None
     assert question.text in notice
     assert notice == notice_text("en", "web")
+
+
+# Words for staff only (the council's and the team's pages): English is enough there.
+STAFF_ONLY = ("pages.",)
+
+
+@pytest.mark.parametrize("language", [code for code in available() if code != "en"])
+def test_every_person_facing_message_is_in_every_language(language: str) -> None:
+    """python-i18n falls back to English for a missing key: a gap would show a person English words."""
+    missing = sorted(k for k in keys("en") - keys(language) if not k.startswith(STAFF_ONLY))
+    assert missing == [], f"add to the {language} content (marked _review until a translator checks it): {missing}"
+
+
+@pytest.mark.parametrize("language", [code for code in available() if code != "en"])
+@pytest.mark.parametrize("channel", ["web", "sms", "voice"])
+def test_every_response_renders_in_the_language_not_in_english(language: str, channel: str) -> None:
+    for name in RESPONSES:
+        message = render(name, language, channel, EXAMPLE_ARGS)
+        english = render(name, "en", channel, EXAMPLE_ARGS)
+        assert message is not None and english is not None
+        assert "%{" not in message.text and "\n\n" not in message.text, name
+        assert message.text != english.text, f"{name} is still English in {language}"
+        titles = [b["title"] for b in message.buttons]
+        # A language's own name is the same in every language ("Polski", "English").
+        same = [t for t, e in zip(titles, (b["title"] for b in english.buttons), strict=True) if t == e]
+        assert set(same) <= {render_name for render_name in _language_names()}, (name, same)
+
+
+def _language_names() -> set[str]:
+    from easyread.render import text
+
+    return {text("language.name", code) for code in available()} | {"Stop", "SMS"}

@@ -2,46 +2,90 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
+
+from actions.preferences import summary
+from easyread.dates import spoken_datetime
+from easyread.languages import available
 from easyread.render import EXAMPLE_ARGS, RESPONSES, Rendered, keys, render, text
 from easyread.sms import GSM7, MAX_SEGMENTS, UCS2, Segments, choice_for, plain, segments, to_sms
+from server.domain.models import Preferences
 
 # A real council name of 40 characters, the longest we plan for, and a code like the one on the letter.
 COUNCIL = "London Borough of Hammersmith and Fulham"
 CODE = "K7P2X9QD"
 INVITE_MAX_SEGMENTS = 2
+# Languages whose texts must stay in plain GSM-7 letters; others (Polish: a, e, l with their marks) are sent
+# as UCS-2, 67 letters a part, and must still fit MAX_SEGMENTS.
+GSM7_ONLY = ("en",)
+# What "button" is in each language: a text has none.
+BUTTON_WORDS = {"en": "button", "pl": "przycisk"}
+# A person's longest realistic answers, read back at the end of the meeting questions.
+EXAMPLE_PREFS = Preferences(
+    how=["elsewhere"],
+    support=["easy_read", "large_print"],
+    days=["monday", "tuesday", "wednesday"],
+    times=["morning"],
+    contact_by="text",
+)
+AVOID_DATES = {"en": "not the week of 12 March", "pl": "nie w tygodniu 12 marca"}
 
 
-def _every_sms() -> dict[str, str]:
-    """Each bot response as sent by text in English, and each message from the sms content."""
+def example_args(language: str) -> dict[str, object]:
+    prefs = Preferences(**{c: getattr(EXAMPLE_PREFS, c) for c in ("how", "support", "days", "times", "contact_by")})
+    prefs.avoid_dates = AVOID_DATES.get(language, AVOID_DATES["en"])
+    when = spoken_datetime(datetime(2026, 9, 28, 9, 30, tzinfo=UTC), language)
+    return {**EXAMPLE_ARGS, "council": COUNCIL, "when": when, "summary": summary(prefs, language, "sms")}
+
+
+def _every_sms(language: str = "en") -> dict[str, str]:
+    """Each bot response as sent by text in a language, and each message from the sms content."""
     bodies: dict[str, str] = {}
     for name in RESPONSES:
-        message = render(name, "en", "sms", {**EXAMPLE_ARGS, "council": COUNCIL})
+        message = render(name, language, "sms", example_args(language))
         assert message is not None, name
-        bodies[name], _ = to_sms(message, "en")
-    for key in sorted(k for k in keys("en") if k.startswith("sms.")):
-        bodies[key] = plain(text(key, "en", council=COUNCIL, code=CODE, number=9, choice="Yes, that is right"))
+        bodies[name], _ = to_sms(message, language)
+    choice = text("buttons.yes_right", language)
+    for key in sorted(k for k in keys(language) if k.startswith("sms.")):
+        bodies[key] = plain(text(key, language, council=COUNCIL, code=CODE, number=9, choice=choice))
     return bodies
 
 
-def test_every_message_is_plain_and_fits_in_a_few_texts() -> None:
+@pytest.mark.parametrize("language", available())
+def test_every_message_is_plain_and_fits_in_a_few_texts(language: str) -> None:
     assert len(COUNCIL) == 40
     assert len(CODE) == 8
-    sized = {name: segments(body) for name, body in _every_sms().items()}
+    sized = {name: segments(body) for name, body in _every_sms(language).items()}
     longest = sorted(sized.items(), key=lambda item: (item[1].count, item[1].units), reverse=True)
-    print(f"\nLongest texts ({MAX_SEGMENTS} segments at most):")
+    print(f"\nLongest texts in {language} ({MAX_SEGMENTS} segments at most):")
     for name, size in longest[:8]:
         print(f"  {size.count} segments, {size.units:3d} {size.encoding} units: {name}")
     too_long = [
         f"{name}: {size.count} segments, {size.units} {size.encoding} units"
         for name, size in longest
-        if size.encoding != GSM7 or size.count > MAX_SEGMENTS
+        if (language in GSM7_ONLY and size.encoding != GSM7) or size.count > MAX_SEGMENTS
     ]
-    assert too_long == [], "Add a shorter <key>_sms version in bot.en.yml for: " + "; ".join(too_long)
+    assert too_long == [], f"Add a shorter <key>_sms version in the {language} content for: " + "; ".join(too_long)
 
 
-def test_no_text_talks_about_buttons() -> None:
-    mentions = [name for name, body in _every_sms().items() if "button" in body.lower()]
-    assert mentions == [], "A text has no buttons; add a <key>_sms version in bot.en.yml for: " + ", ".join(mentions)
+def test_a_polish_text_is_ucs2_and_its_choices_are_numbered_once() -> None:
+    question = render("utter_ask_consent", "pl", "sms")
+    assert question is not None
+    body, choices = to_sms(question, "pl")
+    assert segments(body).encoding == UCS2
+    assert body.endswith("Odpisz numerem:\n1 - Tak\n2 - Nie\n3 - Jeszcze nie wiem")
+    assert choices == {"1": "/affirm", "2": "/deny", "3": "/unsure"}
+
+
+@pytest.mark.parametrize("language", available())
+def test_no_text_talks_about_buttons(language: str) -> None:
+    word = BUTTON_WORDS[language]
+    mentions = [name for name, body in _every_sms(language).items() if word in body.lower()]
+    assert mentions == [], (
+        f"A text has no buttons; add a <key>_sms version in the {language} content for: " + ", ".join(mentions)
+    )
 
 
 def test_the_invite_fits_in_2_texts() -> None:
