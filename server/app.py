@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
@@ -77,6 +78,8 @@ def create_app() -> FastAPI:
     # Staff and team pages, with the security headers on every answer and GOV.UK Frontend under /assets.
     pages.install(app)
     app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
+    # The easy-read pictures shown beside the chat's messages (easyread/pictures/*.svg).
+    app.mount("/pictures", StaticFiles(directory=PICTURES_DIR), name="pictures")
 
     @app.get("/healthz", include_in_schema=False)
     def _health() -> dict[str, str]:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from easyread.render import Rendered, render
+from easyread.render import Rendered, picture_alt, render
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, invite_codes
@@ -83,6 +83,19 @@ def from_rasa(message: dict[str, Any]) -> Rendered:
         image=message.get("image") or None,
         audio=(custom or {}).get("audio"),
     )
+
+
+def from_rasa_all(raw: list[dict[str, Any]], language: str) -> list[Rendered]:
+    """Rasa's messages as ours. Rasa sends a message's picture as a message of its own, straight after the words:
+    it goes back beside them, with its text alternative in the person's language."""
+    messages: list[Rendered] = []
+    for message in raw:
+        if message.get("text"):
+            messages.append(from_rasa(message))
+        elif message.get("image") and messages and messages[-1].image is None:
+            messages[-1].image = str(message["image"])
+            messages[-1].alt = picture_alt(messages[-1].image, language)
+    return messages
 
 
 def _link(session: Session, conversation: Conversation, message: Inbound) -> tuple[Rendered, int] | None:
@@ -178,7 +191,7 @@ async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
         row = session.get(Message, pending.message_id)
         if row is not None:
             row.processed = True
-    messages = [from_rasa(m) for m in raw if m.get("text")]
+    messages = from_rasa_all(raw, pending.language)
     # Silence would leave the person wondering if anyone heard them; say so and let them try again.
     return messages or [say("not_understood", pending.language, pending.channel)]
 

@@ -36,6 +36,8 @@ class BotMessage(BaseModel):
     text: str
     buttons: list[Button] | None = None
     image: str | None = None
+    # The picture's text alternative, in the person's language.
+    alt: str | None = None
     audio: str | None = None
 
 

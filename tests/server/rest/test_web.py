@@ -33,3 +33,10 @@ def test_invitation_link_carries_the_code_safely(client: TestClient) -> None:
 def test_static_files_are_served(client: TestClient) -> None:
     assert client.get("/static/chat.js").status_code == 200
     assert client.get("/static/chat.css").status_code == 200
+
+
+def test_pictures_are_served_as_svg(client: TestClient) -> None:
+    response = client.get("/pictures/talk.svg")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("image/svg+xml")
+    assert client.get("/pictures/nothing.svg").status_code == 404
