@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint train validate evaluate bench migrate audit-verify purge clean
+.PHONY: help run test lint train validate evaluate bench migrate audit-verify purge screenshots clean
 
 help:
 	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
 	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
 	@echo "make purge  - remove personal data of cases whose assessment closed over RETENTION_DAYS (90) ago"
+	@echo "make screenshots - PNGs of the main pages in docs/screenshots/ (real stack, Chromium, axe-core checked)"
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PY312) -m venv $(VENV)
@@ -38,6 +39,11 @@ venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Debian's Chromium for the browser tests and screenshots: Playwright drives it and downloads no browser of its own.
+.PHONY: chromium
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium chromium-driver)
 
 # Text to speech for phone calls and the chat's Listen button: pyttsx3 loads espeak-ng's library (libespeak-ng1).
 .PHONY: system-deps
@@ -70,7 +76,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-test: venvs system-deps node_modules/.installed lint validate
+test: venvs system-deps node_modules/.installed chromium lint validate
 	$(PY) -m easyread.readability
 	$(PY) -m pytest
 
@@ -79,6 +85,10 @@ evaluate: venvs
 
 bench: venvs system-deps
 	$(PY) -m tools.bench
+
+# Photographs the chat, council staff's and the team's pages on a throwaway database (the README shows them).
+screenshots: venvs node_modules/.installed chromium
+	$(PY) -m tools.screenshots
 
 clean:
 	rm -rf models var .rasa .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,162 @@
+"""The person's chat page in a real browser: a whole conversation by clicking buttons, one by keyboard only that
+reaches recorded consent, and the page at 320 px wide (what 400% zoom gives) with its help always in reach.
+axe-core checks the page after every reply."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from tests.e2e.browser.conftest import Checked
+from tests.e2e.people import case_of
+from tests.support import council_with_staff, new_case
+
+pytestmark = pytest.mark.e2e
+
+READ_BACK = "Yes, that is right"
+
+
+def invited(http: httpx.Client, phone: str) -> tuple[dict[str, str], dict[str, Any]]:
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    return council.staff, new_case(http, council.staff, f"WEB-{uuid.uuid4().hex[:6]}", phone=phone)
+
+
+def replies(page: Page) -> int:
+    return int(page.evaluate("() => document.querySelectorAll('.msg-bot').length"))
+
+
+def wait_for_reply(page: Page, before: int) -> None:
+    """The helper has answered: more messages than before, and Send is usable again."""
+    page.wait_for_function(
+        "(before) => document.querySelectorAll('.msg-bot').length > before"
+        " && !document.getElementById('send').disabled",
+        arg=before,
+    )
+
+
+def newest_words(page: Page) -> str:
+    return str(
+        page.evaluate("() => Array.from(document.querySelectorAll('#log .msg-bot')).map(m => m.innerText).join(' ')")
+    )
+
+
+def choices(page: Page) -> list[str]:
+    return [text.strip() for text in page.locator("#choices button").all_inner_texts()]
+
+
+def start(checked: Checked, code: str) -> None:
+    page = checked.page
+    page.goto(f"{checked.base_url}/start/{code}")
+    wait_for_reply(page, 0)
+    checked.check("chat: greeting")
+
+
+def click_choice(checked: Checked, title: str) -> None:
+    page = checked.page
+    assert title in choices(page), f"{title!r} is not offered: {choices(page)}"
+    before = replies(page)
+    page.locator("#choices").get_by_role("button", name=title, exact=True).click()
+    wait_for_reply(page, before)
+    checked.check(f"chat: after {title}")
+
+
+def test_a_whole_conversation_by_clicking_buttons(checked: Checked, http: httpx.Client) -> None:
+    staff, case = invited(http, "+447700900501")
+    page = checked.page
+    start(checked, case["invite_code"])
+    assert choices(page) == ["It is for me", "I am helping someone"]
+    click_choice(checked, "It is for me")
+    for _ in range(10):
+        if "Not sure" in choices(page):
+            break
+        click_choice(checked, "Next")
+    assert choices(page) == ["Yes", "No", "Not sure"]
+    click_choice(checked, "Yes")
+    assert choices(page) == [READ_BACK, "No, that is wrong"]
+    assert case_of(http, staff, case["id"])["consent"]["state"] == "pending", "not before the read-back"
+    for title in (READ_BACK, "Phone", "Large print", "Monday", "Morning", "Skip", "Text"):
+        click_choice(checked, title)
+    assert "Meet by: Phone" in newest_words(page)
+    click_choice(checked, READ_BACK)
+    shown = case_of(http, staff, case["id"])
+    assert shown["consent"]["state"] == "given" and shown["consent"]["given_by"] == "person"
+    # Every message is in the page, each announced as the helper's or the person's.
+    assert page.locator(".msg-me").count() >= 15
+    assert page.locator("#log[aria-live=polite]").count() == 1
+
+
+def tab_to(page: Page, title: str, backwards: bool = True, limit: int = 40) -> None:
+    """Move focus with Tab (or Shift+Tab) alone until it is on the button called `title`."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        if page.evaluate("() => (document.activeElement && document.activeElement.innerText || '').trim()") == title:
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"Tab never reached {title!r}")
+
+
+def press_choice(checked: Checked, title: str, key: str = "Enter", backwards: bool = True) -> None:
+    page = checked.page
+    tab_to(page, title, backwards)
+    before = replies(page)
+    page.keyboard.press(key)
+    wait_for_reply(page, before)
+    checked.check(f"chat by keyboard: after {title}")
+
+
+def test_a_whole_conversation_by_keyboard_only_reaches_recorded_consent(checked: Checked, http: httpx.Client) -> None:
+    staff, case = invited(http, "+447700900502")
+    page = checked.page
+    start(checked, case["invite_code"])
+    # From the top of the page: Tab first reaches the skip link, then the help bar, then the choices.
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    press_choice(checked, "It is for me", backwards=False)
+    # After a choice, focus is in the message box; the new choices are just before it (Shift+Tab).
+    assert page.evaluate("() => document.activeElement.id") == "message"
+    for _ in range(10):
+        if "Not sure" in choices(page):
+            break
+        press_choice(checked, "Next", key="Space")
+    # Typing an answer works as well as a button: focus is already in the message box.
+    assert page.evaluate("() => document.activeElement.id") == "message"
+    before = replies(page)
+    page.keyboard.type("yes please")
+    page.keyboard.press("Enter")
+    wait_for_reply(page, before)
+    checked.check("chat by keyboard: read-back")
+    assert choices(page) == [READ_BACK, "No, that is wrong"]
+    press_choice(checked, READ_BACK, key="Space")
+    shown = case_of(http, staff, case["id"])
+    assert shown["consent"]["state"] == "given" and shown["consent"]["given_by"] == "person"
+
+
+def test_at_320_px_the_page_reflows_and_help_stays_in_reach(checked: Checked, http: httpx.Client) -> None:
+    _, case = invited(http, "+447700900503")
+    page = checked.page
+    page.set_viewport_size({"width": 320, "height": 568})
+    start(checked, case["invite_code"])
+    click_choice(checked, "It is for me")
+    click_choice(checked, "Next")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (
+        "no sideways scrolling at 320 px"
+    )
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    for name in ("Talk to a person", "Stop"):
+        box = page.locator("#help-bar").get_by_role("button", name=name).bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 568, f"{name} is out of sight"
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('button, a, textarea')).filter(el => {
+            const r = el.getBoundingClientRect();
+            return r.width > 0 && (r.width < 24 || r.height < 24);
+        }).map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert small == [], "targets under 24 by 24 px"
+    images = page.locator(".msg img")
+    for i in range(images.count()):
+        assert images.nth(i).get_attribute("alt") is not None, "every picture has a text alternative"
+    checked.check("chat at 320 px, scrolled to the end")
