@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from server.domain import cases, councils, tokens
+from server.domain import cases, councils, tokens, users
 from server.domain.db import session_scope
 from server.domain.models import Case, Council
 from server.domain.tokens import Principal
@@ -14,6 +15,9 @@ from server.domain.tokens import Principal
 DEMO_COUNCIL = "Demo Council"
 DEMO_REFERENCE = "DEMO-1"
 DEMO_PHONE = "+447700900123"
+# People who sign in to the pages (/sign-in): council staff of the demo council, and the assessment team.
+DEMO_STAFF_EMAIL = "staff@demo-council.example.org"
+DEMO_TEAM_EMAIL = "team@demo-team.example.org"
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class Demo:
     invite_code: str
     case_id: int
     staff_token: str
+    # A new password each run (only hashes are kept), for both sign-ins.
+    password: str = ""
 
 
 def seed() -> Demo:
@@ -45,4 +51,14 @@ def seed() -> Demo:
                 priority="primary",
             )
         token = tokens.issue(session, "council_staff", council.id, "demo staff", admin.actor)
-        return Demo(invite_code=case.invite_code, case_id=case.id, staff_token=token)
+        password = secrets.token_urlsafe(12)
+        for email, role, council_id in (
+            (DEMO_STAFF_EMAIL, "council_staff", council.id),
+            (DEMO_TEAM_EMAIL, "team", None),
+        ):
+            user = users.by_email(session, email)
+            if user is None:
+                users.create(session, email, password, role, council_id, admin.actor)
+            else:
+                users.set_password(session, user, password, admin.actor)
+        return Demo(invite_code=case.invite_code, case_id=case.id, staff_token=token, password=password)

@@ -39,6 +39,8 @@ def main() -> None:
         f"  Demo invitation:    {base}/start/{seeded.invite_code}   (code {seeded.invite_code})\n"
         f"  Staff API:          {base}/api/cases   (see {base}/docs)\n"
         f"  Demo staff token:   {seeded.staff_token}\n"
+        f"  Staff pages:        {base}/sign-in   council staff {demo.DEMO_STAFF_EMAIL}, "
+        f"the team {demo.DEMO_TEAM_EMAIL}, password {seeded.password}\n"
         f"  Admin token:        {admin}\n"
         f"  Try: curl -H 'Authorization: Bearer {seeded.staff_token}' {base}/api/cases/{seeded.case_id}\n"
         "  Logs in var/logs/. Press Ctrl+C to stop.\n",

@@ -76,6 +76,23 @@ def create(session: Session, email: str, password: str, role: str, council_id: i
     return user
 
 
+def set_password(session: Session, user: StaffUser, password: str, actor: str) -> None:
+    """A new password; sessions already signed in end, so only the new password opens the pages."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidInput(f"The password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters.", "password")
+    user.password_hash = _hasher.hash(password)
+    session.execute(
+        update(StaffSession)
+        .where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    audit.append(session, actor, "user.password_set", None, {"user_id": user.id})
+
+
+def by_email(session: Session, email: str) -> StaffUser | None:
+    return session.scalars(select(StaffUser).where(StaffUser.email == normalise_email(email))).first()
+
+
 @dataclass(frozen=True)
 class SignIn:
     """What a sign-in attempt came to: a principal and a session token, or why not."""
