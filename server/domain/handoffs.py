@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.domain import audit, consent
+from server.domain import audit, consent, users
 from server.domain.errors import Conflict, NotFound
 from server.domain.models import Case, Council, Handoff, Preferences, Representative, StaffToken, iso, utcnow
 
@@ -222,9 +222,12 @@ def _preferences(prefs: Preferences) -> dict[str, object]:
 
 
 def _token_name(session: Session, actor: str | None) -> str | None:
-    """The name a team member's token was issued under ("token:7" -> "Jo"), so the team sees who has it."""
+    """The name a team member's token was issued under ("token:7" -> "Jo"), or the email of someone signed in to the
+    pages ("user:3"), so the team sees who has it."""
     if actor is None:
         return None
+    if actor.startswith("user:"):
+        return users.email_of(session, actor)
     if not actor.startswith("token:"):
         return actor
     token_id = actor.removeprefix("token:")

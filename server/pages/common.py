@@ -62,7 +62,8 @@ def words(key: str, **args: object) -> str:
 def label(group: str, value: object, namespace: str = "pages") -> str:
     """The name of a value ("theme", "older_people" -> "Older people"); the value itself if there is no word."""
     key = f"{namespace}.{group}_{value}"
-    return text(key, language()) if has(key, language()) else str(value)
+    # A language without its own word falls back to English (as text() does), then to the value itself.
+    return text(key, language()) if has(key, language()) or has(key, "en") else str(value)
 
 
 def when(iso: str | None) -> str:

@@ -45,6 +45,11 @@ def _council_name(council_id: int | None) -> str:
         return councils.get(session, council_id).name if council_id is not None else ""
 
 
+@router.get("", response_class=HTMLResponse)
+def home(caller: Staff) -> Response:
+    return redirect("/staff/cases")
+
+
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(request: Request, caller: Staff) -> Response:
     filters = _filters(request)

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from server import notify
-from server.domain import handoffs, meetings, users
+from server.domain import handoffs, meetings
 from server.domain.db import session_scope
 from server.domain.errors import DomainError, NotFound
 from server.domain.models import Handoff
@@ -39,13 +39,18 @@ def _item(session: Any, handoff: Handoff) -> dict[str, Any]:
     item = handoffs.view(session, handoff)
     meeting = meetings.current(session, handoff)
     item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
-    item["claimed_by_email"] = users.email_of(session, handoff.claimed_by)
     return item
 
 
 def _claimer(item: dict[str, Any]) -> str | None:
-    found = item["claimed_by_email"] or item["claimed_by_name"]
+    """Who has it: the email of someone signed in to the pages, or the name on a team member's API token."""
+    found = item["claimed_by_name"]
     return str(found) if found else None
+
+
+@router.get("", response_class=HTMLResponse)
+def home(caller: Team) -> Response:
+    return redirect("/team/handoffs")
 
 
 @router.get("/handoffs", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from server.domain import handoffs
 from server.domain.db import session_scope
 from server.domain.models import Meeting, Preferences, Representative
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import council_with_staff, csrf_of, new_case, page_user, sign_in
+from tests.support import ADMIN, council_with_staff, csrf_of, new_case, page_user, sign_in
 
 
 def ready(client: TestClient, reference: str = "T-1", phone: str = "+447700900301") -> int:
@@ -47,6 +47,7 @@ def ready(client: TestClient, reference: str = "T-1", phone: str = "+44770090030
 def test_the_queue_and_the_case_show_the_team_everything(client: TestClient) -> None:
     handoff_id = ready(client)
     sign_in(client, page_user(client, "team"))
+    assert client.get("/team", follow_redirects=False).headers["location"] == "/team/handoffs"
     queue = client.get("/team/handoffs").text
     assert f'href="/team/handoffs/{handoff_id}">T-1</a>' in queue and "Ready to book" in queue and "Nobody yet" in queue
     page = client.get(f"/team/handoffs/{handoff_id}").text
@@ -72,6 +73,7 @@ def test_claim_then_book_in_uk_time_and_the_person_is_texted(client: TestClient,
     page = client.get(f"/team/handoffs/{handoff_id}").text
     claimed = client.post(f"/team/handoffs/{handoff_id}/claim", data={"csrf_token": csrf_of(page)})
     assert "You have taken this on." in claimed.text and f"{email} has taken this on." in claimed.text
+    assert client.get(f"/api/handoffs/{handoff_id}", headers=ADMIN).json()["claimed_by_name"] == email
 
     form = client.get(f"/team/handoffs/{handoff_id}/schedule").text
     assert 'value="home" checked' in form, "their one choice is picked already"
