@@ -15,6 +15,8 @@ from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
+from server.limits import BodyCheck, Limits
+from server.logs import RequestLog, configure_logging
 from server.rest import (
     assessments,
     cases,
@@ -47,10 +49,16 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     for task in background:
         task.cancel()
     await app.state.rasa.close()
+    await app.state.limits.close()
 
 
 def create_app() -> FastAPI:
+    configure_logging()
     app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan)
+    app.state.limits = Limits()
+    # The last added runs first: each request is logged (never its path); then a body too big or with NUL is refused.
+    app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes)
+    app.add_middleware(RequestLog)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:

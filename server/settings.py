@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
     code_attempts_per_hour: int = 5
+    # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
+    # wait"): per phone number (texts), per web chat, and per address (a care home or an office may share
+    # one, and the load test sends every chat from one). Counted per server, or in Redis when REDIS_URL is set.
+    rate_limit_window_seconds: float = 60.0
+    messages_per_number: int = 30
+    messages_per_chat: int = 30
+    messages_per_address: int = 3000
+    redis_url: str | None = None
+    # A request body over this many bytes gets 413 before it is read (a text is at most 1,600 characters).
+    max_body_bytes: int = 65536
     default_language: str = "en"
     # How often the server runs scheduled work (re-confirmation before meetings); 0 turns it off.
     jobs_interval_seconds: int = 300

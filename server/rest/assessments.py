@@ -12,6 +12,7 @@ from server.domain import retention
 from server.domain.db import session_scope
 from server.domain.models import iso
 from server.domain.tokens import Principal
+from server.rest.params import Id
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/councils", tags=["councils"])
@@ -28,7 +29,7 @@ class ClosedOut(BaseModel):
 
 
 @router.post("/{council_id}/close", response_model=ClosedOut)
-def close(council_id: int, caller: Closer) -> ClosedOut:
+def close(council_id: Id, caller: Closer) -> ClosedOut:
     """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves."""
     with session_scope() as session:
         council = retention.close_assessment(session, council_id, caller.actor)

@@ -15,6 +15,7 @@ from server.clients.twilio import SendError
 from server.domain import audit, cases, consent
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput
+from server.rest.params import Id
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/cases", tags=["calls"])
@@ -30,7 +31,7 @@ class CallOut(BaseModel):
     response_model=CallOut,
     responses={502: {"description": "Twilio did not start the call"}, 503: {"description": "No Twilio account"}},
 )
-async def call(case_id: int, caller: CaseWriter) -> Any:
+async def call(case_id: Id, caller: CaseWriter) -> Any:
     """Ask Twilio to call the case's phone; the call then runs through POST /twilio/voice."""
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)

@@ -16,12 +16,13 @@ from server.domain.cases import Theme
 from server.domain.db import session_scope
 from server.domain.errors import InvalidInput, NotFound
 from server.domain.models import iso
+from server.rest.params import Id, IdField
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
 
 class CaseIn(BaseModel):
-    council_id: int | None = None
+    council_id: IdField | None = None
     reference: str = Field(min_length=1, max_length=100)
     theme: Theme
     phone: str | None = Field(default=None, max_length=30)
@@ -79,13 +80,13 @@ def list_cases(caller: Caller) -> Any:
 
 
 @router.get("/{case_id}", response_model=CaseOut)
-def get_case(case_id: int, caller: Caller) -> Any:
+def get_case(case_id: Id, caller: Caller) -> Any:
     with session_scope() as session:
         return cases.view(session, cases.get_for(session, caller, case_id))
 
 
 @router.post("/{case_id}/invite", response_model=CaseOut)
-async def invite(case_id: int, caller: CaseWriter) -> Any:
+async def invite(case_id: Id, caller: CaseWriter) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)
@@ -107,7 +108,7 @@ class AuditOut(BaseModel):
 
 
 @router.get("/{case_id}/audit", response_model=list[AuditOut])
-def case_audit(case_id: int, caller: Caller) -> Any:
+def case_audit(case_id: Id, caller: Caller) -> Any:
     """What happened to a case's consent and contact, in order; no personal data."""
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)
@@ -123,7 +124,7 @@ class ReserveOut(BaseModel):
 
 
 @router.get("/{case_id}/reserve", response_model=ReserveOut)
-def reserve(case_id: int, caller: CaseWriter) -> Any:
+def reserve(case_id: Id, caller: CaseWriter) -> Any:
     """The reserve proposed to replace this primary case (it said no, stopped, or has not answered in time), or 404.
 
     Invite it with `POST /api/cases/{reserve id}/invite`.

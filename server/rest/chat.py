@@ -13,6 +13,7 @@ from easyread.render import Rendered
 from server import inbound, voice
 from server.domain import conversations, invite_codes
 from server.domain.db import session_scope
+from server.limits import client_address, limits_of, too_many_chat
 
 router = APIRouter(tags=["web chat"])
 
@@ -43,7 +44,10 @@ class BotMessage(BaseModel):
 
 @router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
 async def chat_message(body: ChatIn, request: Request) -> Any:
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
+    limits = limits_of(request)
+    if not await limits.allow("address", client) or not await limits.allow("chat", body.sender):
+        return too_many_chat()
     message = inbound.Inbound(
         channel="web",
         conversation_id=f"web:{body.sender}",

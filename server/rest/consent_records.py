@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from server.auth import Caller
 from server.domain import cases, consent_record
 from server.domain.db import session_scope
+from server.rest.params import Id
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
     summary="Download the consent record (ISO/IEC TS 27560 fields)",
     responses={200: {"description": "Validates against server/schemas/consent_record.schema.json."}},
 )
-def download(case_id: int, caller: Caller) -> JSONResponse:
+def download(case_id: Id, caller: Caller) -> JSONResponse:
     """Staff who can see the case (its council's staff, the team, an admin) can download its consent record."""
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)

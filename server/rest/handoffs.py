@@ -18,6 +18,7 @@ from server.domain import handoffs, meetings
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
 from server.domain.models import Handoff
+from server.rest.params import Id
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
@@ -114,12 +115,12 @@ def queue(caller: Team) -> Any:
 
 
 @router.get("/{handoff_id}", response_model=HandoffOut)
-def show(handoff_id: int, caller: Team) -> Any:
+def show(handoff_id: Id, caller: Team) -> Any:
     return _show(handoff_id)
 
 
 @router.post("/{handoff_id}/claim", response_model=HandoffOut)
-def claim(handoff_id: int, caller: Team) -> Any:
+def claim(handoff_id: Id, caller: Team) -> Any:
     """Take it on. 409 if someone else has it, or it has ended."""
     with session_scope() as session:
         handoffs.claim(session, handoffs.get(session, handoff_id), caller.actor)
@@ -132,7 +133,7 @@ async def _send(text: meetings.Text | None) -> None:
 
 
 @router.post("/{handoff_id}/schedule", response_model=HandoffOut)
-async def schedule(handoff_id: int, body: ScheduleIn, caller: Team) -> Any:
+async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
     """Book the meeting (or move it) and text the person an easy-read confirmation with a calendar link."""
     with session_scope() as session:
         meeting = meetings.schedule(
@@ -144,7 +145,7 @@ async def schedule(handoff_id: int, body: ScheduleIn, caller: Team) -> Any:
 
 
 @router.post("/{handoff_id}/complete", response_model=HandoffOut)
-def complete(handoff_id: int, caller: Team) -> Any:
+def complete(handoff_id: Id, caller: Team) -> Any:
     """The meeting took place (or, for a request for a person, the team has dealt with it)."""
     with session_scope() as session:
         meetings.complete(session, handoffs.get(session, handoff_id), caller.actor)
@@ -152,7 +153,7 @@ def complete(handoff_id: int, caller: Team) -> Any:
 
 
 @router.post("/{handoff_id}/cancel", response_model=HandoffOut)
-async def cancel(handoff_id: int, caller: Team) -> Any:
+async def cancel(handoff_id: Id, caller: Team) -> Any:
     """End it without a meeting; a booked meeting is called off and the person is told."""
     with session_scope() as session:
         meeting = meetings.cancel(session, handoffs.get(session, handoff_id), caller.actor)
@@ -162,7 +163,7 @@ async def cancel(handoff_id: int, caller: Team) -> Any:
 
 
 @router.get("/{handoff_id}/calendar.ics", response_class=Response)
-def calendar(handoff_id: int, caller: Team) -> Response:
+def calendar(handoff_id: Id, caller: Team) -> Response:
     with session_scope() as session:
         meeting = meetings.current(session, handoffs.get(session, handoff_id))
         if meeting is None:

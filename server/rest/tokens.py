@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 from server.auth import Admin
 from server.domain import tokens
 from server.domain.db import session_scope
+from server.rest.params import IdField
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
 
 
 class TokenIn(BaseModel):
     role: Literal["council_staff", "team"]
-    council_id: int | None = None
+    council_id: IdField | None = None
     name: str = Field(min_length=1, max_length=200)
 
 

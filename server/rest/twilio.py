@@ -9,6 +9,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from server import sms
 from server.domain import outbound
 from server.domain.db import session_scope
+from server.limits import limits_of, too_many_sms
 from server.settings import get_settings
 
 router = APIRouter(prefix="/twilio", tags=["twilio"])
@@ -42,6 +43,8 @@ async def incoming_sms(request: Request) -> Response:
     params = await signed_form(request)
     if not params.get("From") or not params.get("MessageSid"):
         raise HTTPException(400, "From and MessageSid are required.")
+    if not await limits_of(request).allow("number", sms.sender(params["From"])):
+        return too_many_sms()
     bodies = await sms.receive(request.app.state.rasa, params["From"], params.get("Body", ""), params["MessageSid"])
     return twiml(bodies)
 

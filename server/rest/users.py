@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from server.auth import Admin
 from server.domain import users
 from server.domain.db import session_scope
+from server.rest.params import IdField
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
@@ -18,7 +19,7 @@ class UserIn(BaseModel):
     email: str = Field(min_length=3, max_length=254)
     password: str = Field(min_length=users.MIN_PASSWORD, max_length=users.MAX_PASSWORD)
     role: Literal["council_staff", "team"]
-    council_id: int | None = None
+    council_id: IdField | None = None
 
 
 class UserOut(BaseModel):

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
 from server import voice
+from server.limits import limits_of, too_many_call
 from server.rest.twilio import signed_form
 
 router = APIRouter(tags=["voice"])
@@ -21,6 +22,8 @@ async def incoming_call(request: Request) -> Response:
     params = await signed_form(request)
     if not params.get("CallSid") or not voice.caller(params):
         raise HTTPException(400, "CallSid and the caller's number are required.")
+    if not await limits_of(request).allow("number", voice.caller(params)):
+        return too_many_call()
     twiml = await voice.answer_call(request.app.state.rasa, params, request.query_params)
     return Response(twiml, media_type="application/xml")
 

@@ -1,0 +1,247 @@
+"""Limits that keep one sender from drowning everyone else: messages per phone number, per address and per
+chat, in a sliding window; and the size of any request body.
+
+Counts are kept in this process's memory: with several servers, each counts on its own, so a sender gets up to
+the limit times the number of servers. Set REDIS_URL and the servers share their counts in Redis instead. Keys
+are hashes, never the number or address itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+import uuid
+from collections import deque
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import VoiceResponse
+
+from easyread.render import text
+from server.settings import get_settings
+
+
+class Window(Protocol):
+    async def allow(self, key: str) -> bool: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryWindow:
+    """At most `limit` hits per key in any `seconds` long stretch, counted in this process."""
+
+    def __init__(self, limit: int, seconds: float) -> None:
+        self.limit, self.seconds = limit, seconds
+        self._hits: dict[str, deque[float]] = {}
+        self._since_sweep = 0
+
+    async def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.seconds:
+            hits.popleft()
+        self._sweep(now)
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    def _sweep(self, now: float) -> None:
+        """Now and then forget senders that have been quiet for a whole window, so memory stays small."""
+        self._since_sweep += 1
+        if self._since_sweep < 1000:
+            return
+        self._since_sweep = 0
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.seconds]:
+            del self._hits[key]
+
+    async def close(self) -> None:
+        self._hits.clear()
+
+
+class RedisWindow:
+    """The same window in Redis, shared by every server: a sorted set of hit times per key."""
+
+    def __init__(self, url: str, name: str, limit: int, seconds: float) -> None:
+        from redis.asyncio import Redis
+
+        self.limit, self.seconds, self.name = limit, seconds, name
+        self._redis = Redis.from_url(url)
+
+    def redis_key(self, key: str) -> str:
+        return f"casetracking:limit:{self.name}:{key}"
+
+    async def allow(self, key: str) -> bool:
+        now = time.time()
+        redis_key = self.redis_key(key)
+        hit = uuid.uuid4().hex
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zremrangebyscore(redis_key, 0, now - self.seconds)
+            pipe.zcard(redis_key)
+            pipe.zadd(redis_key, {hit: now})
+            pipe.expire(redis_key, int(self.seconds) + 1)
+            _, count, _, _ = await pipe.execute()
+        if int(count) >= self.limit:
+            # Refused hits do not count: a sender who waits gets through once the window moves on.
+            await self._redis.zrem(redis_key, hit)
+            return False
+        return True
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def key_for(kind: str, value: str) -> str:
+    """What a window knows a sender by: a hash, so Redis never holds a phone number or an address."""
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:32]
+
+
+class Limits:
+    """The windows the webhooks use; one set per application."""
+
+    def __init__(self) -> None:
+        settings = get_settings()
+        seconds = settings.rate_limit_window_seconds
+        sizes = {
+            "number": settings.messages_per_number,
+            "address": settings.messages_per_address,
+            "chat": settings.messages_per_chat,
+        }
+        self.windows: dict[str, Window] = {
+            name: RedisWindow(settings.redis_url, name, limit, seconds)
+            if settings.redis_url
+            else MemoryWindow(limit, seconds)
+            for name, limit in sizes.items()
+        }
+
+    async def allow(self, kind: str, value: str) -> bool:
+        """False when `value` (a phone number, an address, a chat) has sent too much lately."""
+        return await self.windows[kind].allow(key_for(kind, value))
+
+    async def close(self) -> None:
+        for window in self.windows.values():
+            await window.close()
+
+
+def limits_of(request: Request) -> Limits:
+    found: Limits = request.app.state.limits
+    return found
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def retry_after() -> dict[str, str]:
+    return {"Retry-After": str(int(get_settings().rate_limit_window_seconds))}
+
+
+def too_many_chat() -> JSONResponse:
+    """For the chat page: a list of messages, like every other answer, with 429."""
+    words = text("limits.too_many", get_settings().default_language)
+    return JSONResponse([{"text": words}], status_code=429, headers=retry_after())
+
+
+def too_many_sms() -> Response:
+    """For Twilio: the words as TwiML, with 429 (Twilio sends nothing for an error status: nothing more goes out
+    to a number that floods us)."""
+    response = MessagingResponse()
+    response.message(text("limits.too_many", get_settings().default_language))
+    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
+
+
+def too_many_call() -> Response:
+    response = VoiceResponse()
+    response.say(text("limits.too_many", get_settings().default_language), language="en-GB")
+    response.hangup()
+    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
+
+
+def _refusal(key: str, path: str) -> tuple[bytes, bytes]:
+    """Easy-read words in the shape the caller reads: TwiML for Twilio, messages for the chat, else JSON."""
+    words = text(key, get_settings().default_language)
+    if path.startswith("/twilio/"):
+        response = MessagingResponse()
+        response.message(words)
+        return str(response).encode(), b"application/xml"
+    body: Any = [{"text": words}] if path.startswith("/chat/") else {"detail": words}
+    return json.dumps(body).encode(), b"application/json"
+
+
+# A NUL character, as JSON writes it (\u0000 not itself escaped), as a form writes it (%00), or raw.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_FORM_NUL = re.compile(rb"%00")
+
+
+def has_nul(body: bytes, content_type: bytes) -> bool:
+    """Whether a request carries a NUL character. Nobody types one, and PostgreSQL cannot store one in text,
+    so it is refused at the door (400) rather than failing deep inside (500)."""
+    if content_type.startswith(b"multipart/"):
+        return False  # uploaded files are the reader's business
+    if b"\x00" in body:
+        return True
+    if b"json" in content_type:
+        return bool(_JSON_NUL.search(body))
+    return content_type.startswith(b"application/x-www-form-urlencoded") and bool(_FORM_NUL.search(body))
+
+
+class BodyCheck:
+    """Before the application reads anything: a body over `max_bytes` gets 413; a NUL character anywhere in the
+    path, query or body gets 400. Bodies are small (64 KB at most), so each is read here and handed on whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        if "\x00" in path or _FORM_NUL.search(scope.get("query_string", b"")):
+            await self._refuse(send, 400, "limits.unreadable", path)
+            return
+        headers = dict(scope["headers"])
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self._refuse(send, 413, "limits.too_big", path)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # gone before it finished sending
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send, 413, "limits.too_big", path)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if has_nul(body, headers.get(b"content-type", b"").lower()):
+            await self._refuse(send, 400, "limits.unreadable", path)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send, status: int, key: str, path: str) -> None:
+        body, media_type = _refusal(key, path)
+        headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
