@@ -487,6 +487,52 @@
     }
   }
 
+  // When the helper was busy it answers "we will reply soon"; its real answer is fetched here when it comes.
+  var WAITING_URL = "/chat/messages/waiting";
+  var lateTimer = null;
+  var lateTries = 0;
+
+  function watchForLateAnswers() {
+    lateTries = 0;
+    if (lateTimer === null) {
+      lateTimer = setTimeout(checkLate, 5000);
+    }
+  }
+
+  function checkLate() {
+    lateTimer = null;
+    lateTries += 1;
+    fetch(WAITING_URL + "?sender=" + encodeURIComponent(state.id), { headers: { Accept: "application/json" } })
+      .then(function (res) {
+        return res.ok ? res.json() : [];
+      })
+      .then(function (data) {
+        var replies = (Array.isArray(data) ? data : []).map(cleanBotMessage).filter(Boolean);
+        if (replies.length) {
+          var first = null;
+          replies.forEach(function (reply) {
+            state.transcript.push(reply);
+            var node = addToLog(renderEntry(reply));
+            first = first || node;
+          });
+          saveState();
+          reveal(first);
+          if (!busy) {
+            renderChoices(currentChoices());
+          }
+          return;
+        }
+        if (lateTries < 24) {
+          lateTimer = setTimeout(checkLate, 5000);
+        }
+      })
+      .catch(function () {
+        if (lateTries < 24) {
+          lateTimer = setTimeout(checkLate, 5000);
+        }
+      });
+  }
+
   async function pump() {
     while (queue.length) {
       running = queue.shift();
@@ -501,6 +547,7 @@
     setBusy(false);
     // Choices appear only when the helper is done, so they never show up and then vanish.
     renderChoices(currentChoices());
+    watchForLateAnswers();
   }
 
   // ---------------------------------------------------------------- input
