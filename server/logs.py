@@ -24,8 +24,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # +447700900123, 447700900123, 07700 900123, 07700900123, +44 7700 900123 (and other UK numbers alike).
 PHONE = re.compile(r"(?:\+?44\s?|\b0)\d{2,4}\s?\d{3}\s?\d{3,4}\b")
-# Attributes every LogRecord has: anything else on a record came from `extra=`.
-_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# Attributes every LogRecord has, and uvicorn's copy of its message in terminal colours.
+_SKIP = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 QUIET = ("twilio", "httpx", "httpcore", "urllib3", "asyncio", "multipart", "python_multipart")
 
 
@@ -48,7 +53,7 @@ class JsonFormatter(logging.Formatter):
             "message": mask(record.getMessage()),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
+            if key not in _SKIP and not key.startswith("_"):
                 entry[key] = value if isinstance(value, int | float | bool) or value is None else mask(str(value))
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
