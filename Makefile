@@ -55,7 +55,7 @@ train: venvs
 	$(PY) -m tools.model
 
 validate: $(RASA_VENV)/.installed
-	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain bot/domain.yml --data data/nlu/en bot/rules
+	$(RASA_VENV)/bin/rasa data validate --fail-on-warnings --config config.yml --domain bot/domain.yml --data data/nlu bot/rules
 
 migrate: $(VENV)/.installed
 	$(PY) -m alembic upgrade head

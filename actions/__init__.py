@@ -3,7 +3,7 @@
 The server's action webhook (server/rest/rasa.py) looks actions up in REGISTRY by name.
 """
 
-from actions import consent, explain, handoff, preferences, reconfirm, representatives, safety, withdraw
+from actions import consent, explain, handoff, language, preferences, reconfirm, representatives, safety, withdraw
 from actions.base import REGISTRY
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "consent",
     "explain",
     "handoff",
+    "language",
     "preferences",
     "reconfirm",
     "representatives",

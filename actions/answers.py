@@ -1,19 +1,43 @@
-"""Reading typed answers to the questions that have fixed choices: a button's payload, or everyday words."""
+"""Reading typed answers to the questions that have fixed choices: a button's payload, or everyday words.
+
+The words of every language we speak are in the same lists (a reply is matched whatever the language), written
+without accents, since replies are read with theirs taken off: "środa" and "sroda" are both "sroda". A word
+ending in * matches any ending, for Polish, whose words change with their use ("córka", "córką", "córki").
+"""
 
 from __future__ import annotations
 
 import re
 
+from easyread.languages import fold
+
 SKIP = {"skip", "pass", "next", "skip it", "dont know", "don't know", "dunno", "not sure"}
+SKIP |= {"pomin", "pomijam", "dalej", "nie wiem", "nie mam pojecia", "przejdz dalej"}
 NONE = {"none", "no", "nope", "nah", "nothing", "no thanks", "no help", "not really", "no i dont", "no i don't"}
+NONE |= {"nie", "nic", "zadna", "zadnej", "nie trzeba", "nie potrzebuje", "bez pomocy", "nie dziekuje"}
+NONE |= {"nie potrzebuje pomocy", "nie dzieki", "nic nie trzeba"}
 ANY = {"any", "all", "either", "any of them", "all of them"}
-ANY_PHRASES = ("any day", "any time", "anytime", "dont mind", "don't mind", "whenever", "any of them", "all of them")
+ANY |= {"obojetnie", "wszystkie", "kazdy", "kazda", "dowolny", "dowolna", "wszystko jedno"}
+ANY_PHRASES: tuple[str, ...] = (
+    *("any day", "any time", "anytime", "dont mind", "don't mind", "whenever", "any of them", "all of them"),
+)
+ANY_PHRASES += ("kazdy dzien", "kazda pora", "wszystko jedno", "obojetnie", "nie ma znaczenia", "kiedykolwiek")
 
 ROLE_WORDS = {
-    "independent_advocate": ("advocate", "advocacy", "imca", "ima"),
-    "attorney": ("attorney", "lpa", "power of"),
-    "deputy": ("deputy", "court of protection"),
-    "paid_carer": ("carer", "care worker", "support worker", "care assistant", "pa", "personal assistant"),
+    "independent_advocate": ("advocate", "advocacy", "imca", "ima", "rzecznik*"),
+    "attorney": ("attorney", "lpa", "power of", "pelnomocn*"),
+    "deputy": ("deputy", "court of protection", "kurator*", "przez sad", "z sadu", "sadu"),
+    "paid_carer": (
+        "carer",
+        "care worker",
+        "support worker",
+        "care assistant",
+        "pa",
+        "personal assistant",
+        "opiekun*",
+        "asystent*",
+        "z agencji",
+    ),
     "family_member": (
         "mum",
         "mom",
@@ -43,48 +67,57 @@ ROLE_WORDS = {
         "grandad",
         "stepson",
         "stepdaughter",
+        *("mama", "mame", "mamie", "mamusi*", "matk*", "matce", "tata", "taty", "tate", "tacie", "tatus*", "ojc*"),
+        *("ojciec", "syn", "syna", "synem", "synowi", "cork*", "corce", "zona", "zony", "zone", "zonie", "zona"),
+        *("maz", "meza", "mezem", "mezowi", "partner*", "siostr*", "brat", "brata", "bratem", "bratu", "cioci*"),
+        *("ciotk*", "wujek", "wujka", "wnuk*", "wnucz*", "babci*", "babcia", "dziadek", "dziadka", "dziadkiem"),
+        *("rodzin*", "kuzyn*", "tesciow*", "synow*", "ziec", "zieciem"),
     ),
-    "friend": ("friend", "neighbour", "neighbor", "mate", "pal"),
+    "friend": ("friend", "neighbour", "neighbor", "mate", "pal", "przyjaci*", "kolez*", "kolega", "znajom*", "sasiad*"),
 }
 HOW_WORDS = {
-    "phone": ("phone", "call", "ring", "telephone", "mobile"),
-    "video": ("video", "zoom", "teams", "skype", "facetime", "online", "whatsapp"),
-    "home": ("home", "house", "flat", "visit", "come to me", "come round"),
+    "phone": ("phone", "call", "ring", "telephone", "mobile", "telefon*", "zadzwon*", "dzwon*", "komork*"),
+    "video": ("video", "zoom", "teams", "skype", "facetime", "online", "whatsapp", "wideo", "kamer*", "internet*"),
+    "home": ("home", "house", "flat", "visit", "come to me", "come round", "dom", "domu", "u mnie", "mieszkani*"),
     "elsewhere": ("somewhere else", "elsewhere", "library", "cafe", "office", "centre", "center", "out"),
 }
+HOW_WORDS["elsewhere"] += ("gdzie indziej", "inne miejsce", "innym miejscu", "kawiarni*", "bibliotec*", "osrodk*")
 SUPPORT_WORDS = {
-    "bsl": ("bsl", "sign language", "signer", "signing", "deaf"),
-    "interpreter": ("interpreter", "translator", "translate", "language"),
-    "easy_read": ("easy read", "easyread", "simple words", "pictures"),
-    "large_print": ("large print", "big print", "big writing", "bigger writing", "large text"),
-    "someone": ("someone with me", "someone there", "with me", "support person", "carer with me"),
-    "extra_time": ("extra time", "more time", "time to think", "slowly", "slow"),
-    "breaks": ("break", "breaks", "rest", "pause"),
-    "hearing_loop": ("hearing loop", "loop", "hearing aid"),
+    "bsl": ("bsl", "sign language", "signer", "signing", "deaf", "migow*", "gluch*"),
+    "interpreter": ("interpreter", "translator", "translate", "language", "tlumacz*", "innego jezyka"),
+    "easy_read": ("easy read", "easyread", "simple words", "pictures", "latwy tekst", "proste slowa", "obrazk*"),
+    "large_print": ("large print", "big print", "big writing", "bigger writing", "large text", "duzy druk"),
+    "someone": ("someone with me", "someone there", "with me", "support person", "carer with me", "ze mna"),
+    "extra_time": ("extra time", "more time", "time to think", "slowly", "slow", "wiecej czasu", "wolniej", "powoli"),
+    "breaks": ("break", "breaks", "rest", "pause", "przerw*"),
+    "hearing_loop": ("hearing loop", "loop", "hearing aid", "petl*", "aparat sluchowy"),
 }
+SUPPORT_WORDS["large_print"] += ("duze litery", "duzym drukiem", "wiekszy druk", "wieksze litery")
 DAY_WORDS = {
-    "monday": ("monday", "mon"),
-    "tuesday": ("tuesday", "tues", "tue"),
-    "wednesday": ("wednesday", "wed", "weds"),
-    "thursday": ("thursday", "thurs", "thu"),
-    "friday": ("friday", "fri"),
-    "saturday": ("saturday", "sat"),
-    "sunday": ("sunday", "sun"),
+    "monday": ("monday", "mon", "poniedzial*", "pon"),
+    "tuesday": ("tuesday", "tues", "tue", "wtor*", "wt"),
+    "wednesday": ("wednesday", "wed", "weds", "sroda", "srody", "srode", "srodach", "srodami", "sr"),
+    "thursday": ("thursday", "thurs", "thu", "czwart*", "czw"),
+    "friday": ("friday", "fri", "piatek", "piatki", "piatku", "piatkami", "pt"),
+    "saturday": ("saturday", "sat", "sobot*", "sob"),
+    "sunday": ("sunday", "sun", "niedziel*", "niedz", "nd"),
 }
 TIME_WORDS = {
-    "morning": ("morning", "mornings", "am", "early"),
-    "afternoon": ("afternoon", "afternoons", "pm", "lunch", "after lunch"),
-    "evening": ("evening", "evenings", "night", "after work", "tea time", "teatime"),
+    "morning": ("morning", "mornings", "am", "early", "rano", "rankiem", "ranek", "przed poludniem", "z rana"),
+    "afternoon": ("afternoon", "afternoons", "pm", "lunch", "after lunch", "po poludniu", "popoludni*", "po obiedzie"),
+    "evening": ("evening", "evenings", "night", "after work", "tea time", "teatime", "wieczor*", "po pracy"),
 }
 CONTACT_WORDS = {
-    "text": ("text", "sms", "message", "txt"),
-    "call": ("call", "phone", "ring"),
+    "text": ("text", "sms", "message", "txt", "sms*", "esemes*", "wiadomosc*", "pisz*", "napisz*"),
+    "call": ("call", "phone", "ring", "zadzwon*", "dzwon*", "telefon*"),
     "representative": ("through", "my daughter", "my son", "my carer", "advocate", "helper", "them", "her", "him"),
 }
+CONTACT_WORDS["representative"] += ("przez", "corke", "syna", "opiekun*", "rzecznik*", "pomocnik*", "pomaga")
 
 
 def normal(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9' ]", " ", text.lower())).strip()
+    """Lower case, accents off, only letters, digits and apostrophes, single spaces."""
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9' ]", " ", fold(text))).strip()
 
 
 def is_skip(text: str) -> bool:
@@ -100,14 +133,16 @@ def is_any(text: str) -> bool:
     return spoken in ANY or any(f" {phrase} " in f" {spoken} " for phrase in ANY_PHRASES)
 
 
+def _said(word: str, spoken: str) -> bool:
+    if word.endswith("*"):
+        return re.search(rf" {re.escape(word[:-1])}\w* ", spoken) is not None
+    # "mondays", "mornings", "breaks": a plural names the same choice.
+    return f" {word} " in spoken or f" {word}s " in spoken
+
+
 def _matches(text: str, words: dict[str, tuple[str, ...]]) -> list[str]:
     spoken = f" {normal(text)} "
-    # "mondays", "mornings", "breaks": a plural names the same choice.
-    return [
-        key
-        for key, options in words.items()
-        if any(f" {word} " in spoken or f" {word}s " in spoken for word in options)
-    ]
+    return [key for key, options in words.items() if any(_said(word, spoken) for word in options)]
 
 
 def choices(text: str, field: str, words: dict[str, tuple[str, ...]]) -> list[str]:

@@ -7,9 +7,13 @@ from sqlalchemy.orm import Session
 
 from actions import REGISTRY
 from actions.base import CAPTURE, Turn
+from easyread.languages import requested
 from easyread.render import Rendered, render
 from server.domain import conversations, councils
 from server.domain.models import Case, Conversation
+
+# A response's argument naming the language to render it in, when it is not the one the message came in.
+LANGUAGE_ARG = "language"
 
 
 def _turn(session: Session, conversation: Conversation, intent: str, confidence: float, text: str) -> Turn | None:
@@ -27,9 +31,13 @@ def _turn(session: Session, conversation: Conversation, intent: str, confidence:
     )
 
 
-def _finish(session: Session, conversation: Conversation, turn: Turn) -> list[dict[str, object]]:
+def _finish(session: Session, conversation: Conversation, turn: Turn, language: str) -> list[dict[str, object]]:
     if turn.understood:
         conversations.note_understood(session, conversation, understood=True)
+    if conversation.language != language:
+        # The person switched language this turn: Rasa's message metadata still names the old one, so each
+        # response carries the new one to the NLG endpoint.
+        return [{**response, LANGUAGE_ARG: conversation.language} for response in turn.responses]
     return turn.responses
 
 
@@ -38,10 +46,14 @@ def capture(session: Session, conversation: Conversation, text: str) -> list[dic
     handler = CAPTURE.get(conversation.stage)
     if handler is None or text.startswith("/"):
         return None
+    if conversation.stage != "pref_language" and requested(text) is not None:
+        # "po polsku" while a name or a date is asked for is a request to switch, not the answer (Rasa decides).
+        # Asked which language they speak (for an interpreter), naming one is the answer.
+        return None
     turn = _turn(session, conversation, "capture", 1.0, text)
     if turn is None or not handler(turn):
         return None
-    return _finish(session, conversation, turn)
+    return _finish(session, conversation, turn, conversation.language)
 
 
 def run(
@@ -51,8 +63,9 @@ def run(
     turn = _turn(session, conversation, intent, confidence, text)
     if turn is None:
         return [{"response": "utter_ask_code"}]
+    language = conversation.language
     REGISTRY[action](turn)
-    return _finish(session, conversation, turn)
+    return _finish(session, conversation, turn, language)
 
 
 def known(action: str) -> bool:
@@ -62,8 +75,8 @@ def known(action: str) -> bool:
 def rendered(responses: list[dict[str, object]], language: str, channel: str) -> list[Rendered]:
     out = []
     for response in responses:
-        args = {k: v for k, v in response.items() if k != "response"}
-        message = render(str(response["response"]), language, channel, args)
+        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG)}
+        message = render(str(response["response"]), str(response.get(LANGUAGE_ARG) or language), channel, args)
         if message is not None:
             out.append(message)
     return out

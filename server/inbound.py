@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from easyread.languages import fold
 from easyread.render import Rendered, picture_alt, render
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
@@ -25,16 +26,20 @@ from server.settings import get_settings
 
 # Single-word opt-outs (Twilio's list) always stop, whatever the model makes of them, even with Rasa down.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
+# "Talk to a person" in one word, in each language we speak (CZŁOWIEK reads CZLOWIEK once its accent is off).
+PERSON_WORDS = frozenset({"PERSON", "HUMAN", "CZLOWIEK"})
+# A language's button: "lang:pl".
+LANGUAGE_CHOICE = re.compile(r"lang:[a-z]{2,3}")
 
 
 def keyword(text: str) -> str:
-    """A one-word message as a keyword: case, spaces and punctuation do not matter."""
-    return re.sub(r"[^A-Za-z]", "", text).upper() if len(text) <= 20 else ""
+    """A one-word message as a keyword: case, accents, spaces and punctuation do not matter."""
+    return re.sub(r"[^A-Za-z]", "", fold(text)).upper() if len(text) <= 20 else ""
 
 
 def as_command(text: str) -> str:
     """One-word requests every channel honours, whatever the model makes of them."""
-    return "/request_human" if keyword(text) in ("PERSON", "HUMAN") else text
+    return "/request_human" if keyword(text) in PERSON_WORDS else text
 
 
 def is_stop(text: str) -> bool:
@@ -164,11 +169,15 @@ def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRas
     # with their own choices (a day, a name) are taken as they are.
     if is_stop(text):
         responses: list[dict[str, object]] | None = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
+    elif LANGUAGE_CHOICE.fullmatch(text):
+        # A language's button ("lang:pl") needs no model either.
+        responses = dialogue.run(session, conversation, "action_change_language", "change_language", 1.0, text)
     elif safety.suggests_risk(text):
         responses = dialogue.run(session, conversation, "action_distress", "distress", 1.0, text)
     else:
         responses = dialogue.capture(session, conversation, text)
     if responses is not None:
+        reply.language = conversation.language
         reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
         return None
     stored.processed = False
@@ -191,9 +200,17 @@ async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
         row = session.get(Message, pending.message_id)
         if row is not None:
             row.processed = True
-    messages = from_rasa_all(raw, pending.language)
+    language = language_now(pending)
+    messages = from_rasa_all(raw, language)
     # Silence would leave the person wondering if anyone heard them; say so and let them try again.
-    return messages or [say("not_understood", pending.language, pending.channel)]
+    return messages or [say("not_understood", language, pending.channel)]
+
+
+def language_now(pending: ForRasa) -> str:
+    """The conversation's language after Rasa answered: the person may have just switched it."""
+    with session_scope() as session:
+        conversation = conversations.get(session, pending.conversation_id)
+        return conversation.language if conversation is not None else pending.language
 
 
 async def deliver_late(pending: ForRasa, messages: list[Rendered]) -> None:
@@ -226,12 +243,14 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
         # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
         try:
             reply.messages = await task
+            reply.language = language_now(pending)
         except RasaUnavailable:
             _answered(pending.message_id)
             reply.messages = [say("error_try_again", reply.language, message.channel)]
         return reply
     try:
         reply.messages = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
+        reply.language = language_now(pending)
     except TimeoutError:
         # Slow: answer "we got it" now (Twilio gives up after 15 s) and send the real answer when it comes.
         late = asyncio.create_task(_finish_late(task, pending))

@@ -95,8 +95,9 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
     """An answer that came after Twilio's webhook was answered: send it as new texts."""
     phone = pending.conversation_id.removeprefix("sms:")
     offered: dict[str, str] = {}
+    language = inbound.language_now(pending)
     for rendered in messages:
-        body, offered = to_sms(rendered, pending.language)
+        body, offered = to_sms(rendered, language)
         await notify.send_sms(pending.case_id, "reply", phone, body)
     with session_scope() as session:
         conversations.offer_choices(session, pending.conversation_id, offered)

@@ -41,8 +41,10 @@ def council_with_staff(http: httpx.Client, name: str) -> CouncilSetup:
     return CouncilSetup(council_id, bearer(response.json()["token"]))
 
 
-def new_case(http: httpx.Client, staff: dict[str, str], reference: str, phone: str = "+447700900123") -> dict[str, Any]:
-    body = {"reference": reference, "theme": "older_people", "phone": phone, "language": "en"}
+def new_case(
+    http: httpx.Client, staff: dict[str, str], reference: str, phone: str = "+447700900123", language: str = "en"
+) -> dict[str, Any]:
+    body = {"reference": reference, "theme": "older_people", "phone": phone, "language": language}
     response = http.post("/api/cases", json=body, headers=staff)
     assert response.status_code == 201, response.text
     case: dict[str, Any] = response.json()

@@ -1,4 +1,6 @@
-"""Intent accuracy and macro F1 on the held-out utterances (tests/nlu/heldout_en.yml), which are never trained on.
+"""Intent accuracy and macro F1 on the held-out utterances of each language (tests/nlu/heldout_<lang>.yml),
+which are never trained on. One model serves every language, so each is measured on its own: a language the
+model serves badly must not hide behind a good average.
 
 A reply the model is unsure of (nlu_fallback) counts as wrong: the bot would ask again rather than act.
 """
@@ -13,9 +15,15 @@ from pathlib import Path
 import httpx
 import yaml
 
+from easyread.languages import available
 from tools.model import ROOT
 
-HELDOUT = ROOT / "tests" / "nlu" / "heldout_en.yml"
+HELDOUT_DIR = ROOT / "tests" / "nlu"
+HELDOUT = HELDOUT_DIR / "heldout_en.yml"
+
+
+def heldout_path(language: str) -> Path:
+    return HELDOUT_DIR / f"heldout_{language}.yml"
 
 
 @dataclass
@@ -26,6 +34,7 @@ class Report:
     per_intent_f1: dict[str, float]
     fallbacks: int
     mistakes: list[tuple[str, str, str]] = field(default_factory=list)
+    language: str = "en"
 
     @property
     def accuracy(self) -> float:
@@ -33,7 +42,7 @@ class Report:
 
     def summary(self) -> str:
         return (
-            f"held-out utterances: {self.total}, intent accuracy: {self.accuracy:.3f}, "
+            f"[{self.language}] held-out utterances: {self.total}, intent accuracy: {self.accuracy:.3f}, "
             f"macro F1: {self.macro_f1:.3f}, unsure (asked again): {self.fallbacks}"
         )
 
@@ -49,8 +58,8 @@ def heldout(path: Path = HELDOUT) -> list[tuple[str, str]]:
     return pairs
 
 
-def evaluate(rasa_url: str, token: str) -> Report:
-    pairs = heldout()
+def evaluate(rasa_url: str, token: str, language: str = "en") -> Report:
+    pairs = heldout(heldout_path(language))
     predicted: list[str] = []
     with httpx.Client(base_url=rasa_url, timeout=30) as client:
         for text, _ in pairs:
@@ -82,6 +91,7 @@ def evaluate(rasa_url: str, token: str) -> Report:
         per_intent_f1=f1,
         fallbacks=predicted.count("nlu_fallback"),
         mistakes=mistakes,
+        language=language,
     )
 
 
@@ -101,7 +111,8 @@ def main() -> None:
     logs = ROOT / "var" / "logs" / "evaluate"
     running = stack.start(model, {"DATABASE_URL": f"sqlite:///{logs / 'evaluate.db'}"}, logs)
     try:
-        print_report(evaluate(running.rasa_url, running.rasa_token))
+        for language in available():
+            print_report(evaluate(running.rasa_url, running.rasa_token, language))
     finally:
         running.stop()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 MODELS = ROOT / "models"
-INPUTS = ("config.yml", "bot/domain.yml", "bot/rules", "data/nlu/en")
+INPUTS = ("config.yml", "bot/domain.yml", "bot/rules", "data/nlu")
 
 
 def rasa_env() -> dict[str, str]:

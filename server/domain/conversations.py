@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain import audit, cases, invite_codes
+from server.domain.errors import InvalidInput
 from server.domain.models import Case, Conversation, Message
 
 STAGES = ("start", "explain", "ask_consent", "confirm", "done", "stopped")
@@ -87,6 +88,25 @@ def attach(session: Session, conversation: Conversation, case: Case) -> None:
         case.status = "engaged"
     session.flush()
     audit.append(session, "person", "conversation.linked", case.id, {"channel": conversation.channel})
+
+
+def set_language(session: Session, conversation: Conversation, language: str, actor: str) -> bool:
+    """Speak `language` from now on: in this conversation, and to the person's case (the texts, reminders and
+    calls that come later). True when it changed. Audited, without anything the person said."""
+    if language not in cases.LANGUAGES:
+        raise InvalidInput(f"The language must be one of: {', '.join(cases.LANGUAGES)}.", "language")
+    before = conversation.language
+    conversation.language = language
+    case = session.get(Case, conversation.case_id) if conversation.case_id is not None else None
+    if case is not None and case.language != language:
+        before = case.language
+        case.language = language
+    session.flush()
+    if before == language:
+        return False
+    detail: dict[str, object] = {"from": before, "to": language, "channel": conversation.channel}
+    audit.append(session, actor, "conversation.language_changed", conversation.case_id, detail)
+    return True
 
 
 def move(session: Session, conversation: Conversation, position: Position) -> None:

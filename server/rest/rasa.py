@@ -58,9 +58,10 @@ def nlg(body: dict[str, Any], token: Annotated[str, Query()] = "") -> Any:
     tracker = body.get("tracker") or {}
     metadata = _latest(tracker).get("metadata") or {}
     settings = get_settings()
-    language = str(metadata.get("language") or settings.default_language)
+    arguments = dict(body.get("arguments") or {})
+    # A switch of language this turn names the new one in the response; otherwise the message's language.
+    language = str(arguments.pop(dialogue.LANGUAGE_ARG, None) or metadata.get("language") or settings.default_language)
     channel = str(metadata.get("channel") or "web")
-    arguments = body.get("arguments") or {}
     message = render(str(body.get("response", "")), language, channel, arguments)
     # Rasa's own responses (utter_default and friends) are not ours: an empty answer makes Rasa skip them.
     return message.as_dict() if message else {}

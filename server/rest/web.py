@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from easyread.languages import available
 from easyread.render import text
 from server.settings import get_settings
 
@@ -31,8 +32,23 @@ PAGE_WORDS = (
 )
 
 
+def page_language(request: Request) -> str:
+    """The page's own words in ?lang= when we speak it, else in the browser's first language we speak.
+
+    The conversation itself is in the case's language, whatever the page's (a link can carry ?lang=pl)."""
+    spoken = available()
+    asked = request.query_params.get("lang", "")
+    if asked in spoken:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower().split("-")[0]
+        if code in spoken:
+            return code
+    return get_settings().default_language
+
+
 def _page(request: Request, invite_code: str | None) -> HTMLResponse:
-    language = get_settings().default_language
+    language = page_language(request)
     words = {key: text(f"web.{key}", language) for key in PAGE_WORDS}
     return templates.TemplateResponse(
         request,

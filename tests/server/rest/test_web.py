@@ -40,3 +40,12 @@ def test_pictures_are_served_as_svg(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
     assert client.get("/pictures/nothing.svg").status_code == 404
+
+
+def test_the_page_speaks_the_browsers_language_or_the_one_asked_for(client: TestClient) -> None:
+    polish = client.get("/", headers={"Accept-Language": "pl-PL,pl;q=0.9,en;q=0.8"}).text
+    assert '<html lang="pl">' in polish and text("web.send", "pl") in polish
+    assert '<html lang="pl">' in client.get("/start/ABCD2345?lang=pl").text
+    french = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).text
+    assert '<html lang="en">' in french
+    assert '<html lang="en">' in client.get("/?lang=xx").text
