@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 from starlette.concurrency import run_in_threadpool
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from easyread import languages
 from easyread import voice as spoken
 from easyread.audio import AudioCache
 from easyread.render import PAYLOADS, Rendered, text
@@ -54,11 +55,31 @@ PRUNE_EVERY_SECONDS = 3600.0
 _last_pruned: float | None = None
 
 
-def audio_cache() -> AudioCache:
+def voice_name(language: str) -> str:
+    """espeak-ng's voice for a language (easyread/locale.<lang>.yml); VOICE_NAME is the English one."""
+    settings = get_settings()
+    if language == "en" or language not in languages.available():
+        return settings.voice_name
+    return languages.locale(language).voice
+
+
+def audio_cache(language: str = "en") -> AudioCache:
     settings = get_settings()
     return AudioCache(
-        Path(settings.audio_cache_dir), settings.voice_name, settings.voice_rate, settings.audio_render_timeout_seconds
+        Path(settings.audio_cache_dir), voice_name(language), settings.voice_rate, settings.audio_render_timeout_seconds
     )
+
+
+def audio_cache_for(audio: str) -> AudioCache | None:
+    """The cache whose voice made this audio id from its words (the id is a hash of words, voice and rate)."""
+    words = audio_cache().text_of(audio)
+    if words is None:
+        return None
+    for language in languages.available():
+        cache = audio_cache(language)
+        if cache.id_for(words) == audio:
+            return cache
+    return None
 
 
 async def _prune_if_due() -> None:
@@ -75,11 +96,11 @@ def audio_url(audio: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/audio/{audio}.wav"
 
 
-def listen_url(words: str) -> str | None:
+def listen_url(words: str, language: str = "en") -> str | None:
     """The address of a message's audio for the web chat's "Listen" button; rendered when first played."""
     if not words.strip():
         return None
-    audio = audio_cache().remember(words)
+    audio = audio_cache(language).remember(words)
     return audio_url(audio) if audio else None
 
 
@@ -158,7 +179,7 @@ class Answer:
 
     async def twiml(self) -> str:
         everything = [*self.before, *self.listen, *self.after]
-        cache = audio_cache()
+        cache = audio_cache(self.language)
         # Whatever the dialogue took, the answer goes back in time: audio not ready by then is said by Twilio.
         left = ANSWER_BUDGET_SECONDS - (time.monotonic() - _started.get(time.monotonic()))
         cache = replace(cache, timeout=max(0.0, min(cache.timeout, left)))
@@ -277,7 +298,7 @@ def _next_state(state: CallState, messages: list[Rendered], language: str) -> Ca
     if not messages:
         return following
     last = messages[-1]
-    audio = audio_cache().remember(last.text) if last.text.strip() else None
+    audio = audio_cache(language).remember(last.text) if last.text.strip() else None
     choices = tuple(c.key for c in spoken.choices_of(last, language))
     return replace(following, choices=choices, prompt=audio or "")
 

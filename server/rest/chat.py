@@ -58,7 +58,7 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     reply = await inbound.handle(request.app.state.rasa, message)
     for m in reply.messages:
         # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
-        m.audio = m.audio or voice.listen_url(m.text)
+        m.audio = m.audio or voice.listen_url(m.text, reply.language)
     messages = [m.as_dict() for m in reply.messages]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.

@@ -34,12 +34,16 @@ async def audio(name: str) -> FileResponse:
     match = AUDIO_NAME.fullmatch(name)
     if match is None:
         raise HTTPException(404, "There is no such audio.")
-    cache = voice.audio_cache()
     audio_id = match.group(1)
+    cache = voice.audio_cache()
     if not cache.ready(audio_id):
-        words = cache.text_of(audio_id)
         # Words kept under another voice or rate than today's have no audio any more.
-        if words is None or cache.id_for(words) != audio_id:
+        found = voice.audio_cache_for(audio_id)
+        if found is None:
+            raise HTTPException(404, "There is no such audio.")
+        cache = found
+        words = cache.text_of(audio_id)
+        if words is None:
             raise HTTPException(404, "There is no such audio.")
         # Rendered on first use (the web chat's "Listen"), once.
         await run_in_threadpool(cache.render, [words])
