@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help run test lint train validate evaluate bench migrate audit-verify purge screenshots clean
+.PHONY: help run test lint train validate evaluate bench migrate audit-verify purge screenshots guide clean
 
 help:
 	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
 	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
 	@echo "make purge  - remove personal data of cases whose assessment closed over RETENTION_DAYS (90) ago"
+	@echo "make guide - the easy read guide (HTML, PDF, audio) in every language, in var/guide/<lang>/"
 	@echo "make screenshots - PNGs of the main pages in docs/screenshots/ (real stack, Chromium, axe-core checked)"
 
 $(VENV)/.installed: requirements.txt
@@ -50,6 +51,10 @@ chromium:
 system-deps:
 	@command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng) || \
 		echo "espeak-ng is missing and could not be installed: calls will use Twilio's own voice"
+	@# The guide's PDF: WeasyPrint draws with Debian's pango; its test renders pages with poppler-utils' pdftoppm.
+	@(command -v pdftoppm >/dev/null && { test ! -x $(PY) || $(PY) -c "import weasyprint" 2>/dev/null; }) || \
+		(apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils) || \
+		echo "pango or poppler-utils is missing and could not be installed: make guide cannot write the PDF"
 
 train: venvs
 	$(PY) -m tools.model
@@ -85,6 +90,11 @@ evaluate: venvs
 
 bench: venvs system-deps
 	$(PY) -m tools.bench
+
+# The easy read guide to case tracking for every language: var/guide/<lang>/guide.html, guide.pdf, audio/*.wav,
+# and review.txt listing content a qualified translator has not yet checked.
+guide: venvs system-deps
+	$(PY) -m tools.guide
 
 # Photographs the chat, council staff's and the team's pages on a throwaway database (the README shows them).
 screenshots: venvs node_modules/.installed chromium
