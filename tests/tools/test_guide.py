@@ -25,7 +25,7 @@ def guides(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
 
 
 def test_every_language_gets_html_pdf_and_audio(guides: dict[str, Built]) -> None:
-    assert set(guides) == {"en", "pl"}
+    assert {"en", "pl"} <= set(guides)
     for language, built in guides.items():
         assert built.html.is_file() and built.pdf.is_file(), language
         assert len(built.audio) == len(PARTS) + 1, language
