@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from easyread.render import keys, text
+from easyread.render import keys
 from easyread.sms import UCS2, segments
 from tests.e2e.people import Texter, WebPerson, case_of
 from tests.fakes.twilio_api import FakeTwilio
