@@ -10,12 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 import icalendar
 from sqlalchemy import select
@@ -27,11 +23,11 @@ from easyread.sms import plain
 from server.domain import audit, consent, handoffs
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.models import Case, Council, Handoff, Meeting, OutboundMessage, Preferences, iso, utcnow
-from server.settings import ROOT, get_settings
+from server.keys import secret_key
+from server.settings import get_settings
 
 HOWS = ("phone", "video", "home", "elsewhere")
 LENGTH = timedelta(hours=1)
-SECRET_FILE = ROOT / "var" / "secret_key"
 # Consent states that rule a meeting out: the person said no, or stopped.
 REFUSED = ("declined", "withdrawn")
 
@@ -277,32 +273,8 @@ def ics_for(session: Session, meeting: Meeting) -> bytes:
 # -- the person's calendar link
 
 
-def _secret() -> bytes:
-    configured = get_settings().secret_key
-    if configured:
-        return configured.encode()
-    return _file_secret(SECRET_FILE)
-
-
-@lru_cache(maxsize=4)
-def _file_secret(path: Path) -> bytes:
-    """A random key made once and kept in var/ (like the SQLite database), so links survive restarts."""
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_urlsafe(32))
-    return path.read_bytes().strip()
-
-
 def _signature(meeting_id: int) -> str:
-    mac = hmac.new(_secret(), f"meeting-calendar:{meeting_id}".encode(), hashlib.sha256).digest()[:16]
+    mac = hmac.new(secret_key(), f"meeting-calendar:{meeting_id}".encode(), hashlib.sha256).digest()[:16]
     return base64.urlsafe_b64encode(mac).decode().rstrip("=")
 
 

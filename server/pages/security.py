@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,12 +22,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from server.settings import ROOT, get_settings
+from server.keys import secret_key
+from server.settings import get_settings
 
 SESSION_COOKIE = "ct_session"
 PRE_SESSION_COOKIE = "ct_pre"
 CSRF_FIELD = "csrf_token"
-SECRET_FILE = ROOT / "var" / "secret_key"
 # Swagger UI loads its own script and styles; it has no forms of ours and keeps FastAPI's defaults.
 NO_CSP = ("/docs", "/redoc")
 
@@ -89,30 +86,6 @@ class SecurityHeaders:
 
 
 # -- the key
-
-
-def secret_key() -> bytes:
-    configured = get_settings().secret_key
-    if configured:
-        return configured.encode()
-    return _file_secret(SECRET_FILE)
-
-
-@lru_cache(maxsize=4)
-def _file_secret(path: Path) -> bytes:
-    """The same random key the calendar links use: made once in var/, so sessions survive restarts."""
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_urlsafe(32))
-    return path.read_bytes().strip()
 
 
 def _serializer(purpose: str) -> URLSafeSerializer:

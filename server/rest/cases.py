@@ -7,14 +7,12 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from easyread.render import text
-from easyread.sms import plain
-from server import notify
+from server import invitations
 from server.auth import Caller, CaseWriter
-from server.domain import audit, cases, councils, reserves
+from server.domain import audit, cases, reserves
 from server.domain.cases import Theme
 from server.domain.db import session_scope
-from server.domain.errors import InvalidInput, NotFound
+from server.domain.errors import NotFound
 from server.domain.models import iso
 from server.rest.params import Id, IdField
 
@@ -88,15 +86,7 @@ def get_case(case_id: Id, caller: Caller) -> Any:
 @router.post("/{case_id}/invite", response_model=CaseOut)
 async def invite(case_id: Id, caller: CaseWriter) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
-    with session_scope() as session:
-        case = cases.get_for(session, caller, case_id)
-        if not case.phone:
-            raise InvalidInput("This case has no phone number to text.", "phone")
-        council = councils.get(session, case.council_id)
-        body = plain(text("sms.invite", case.language, council=council.name, code=case.invite_code))
-        phone = case.phone
-        audit.append(session, caller.actor, "case.invited", case.id, {"channel": "sms"})
-    await notify.send_sms(case_id, "invite", phone, body)
+    await invitations.send(caller, case_id)
     with session_scope() as session:
         return cases.view(session, cases.get_for(session, caller, case_id))
 

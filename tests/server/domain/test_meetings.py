@@ -168,10 +168,12 @@ def test_calendar_link_tokens(settings_env: str, monkeypatch: pytest.MonkeyPatch
 
 
 def test_without_a_secret_key_one_is_made_once_and_kept(tmp_path: Path) -> None:
+    from server import keys
+
     path = tmp_path / "var" / "secret_key"
-    first = meetings._file_secret(path)
-    meetings._file_secret.cache_clear()
-    assert meetings._file_secret(path) == first and len(first) >= 32
+    first = keys._file_secret(path)
+    keys._file_secret.cache_clear()
+    assert keys._file_secret(path) == first and len(first) >= 32
     assert path.stat().st_mode & 0o077 == 0
 
 
