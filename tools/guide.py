@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import wave
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,10 @@ def seconds(path: Path) -> float:
         return wav.getnframes() / wav.getframerate()
 
 
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the easy read guide (HTML, PDF, audio) in every language.")
     parser.add_argument("languages", nargs="*", help="only these languages (default: all)")
@@ -201,14 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     for language in args.languages or available():
         built = build(language, args.out, audio=not args.no_audio)
-        print(f"[{language}] {built.html.relative_to(ROOT) if built.html.is_relative_to(ROOT) else built.html}")
+        print(f"[{language}] {_shown(built.html)}")
         print(f"[{language}] {built.pdf.name}, {len(built.audio)} recordings:")
         for path in built.audio:
             print(f"    {path.name}  {seconds(path):5.1f} s")
         if built.review is not None:
-            print(f"[{language}] {built.to_review} messages still need a qualified translator's review: {built.review}")
-            for key in needs_review(language):
-                print(f"    {key}")
+            waiting = f"{built.to_review} messages still need a qualified translator's review"
+            print(f"[{language}] {waiting} ({_shown(built.review)}):")
+            files = Counter(key.split(".")[0] for key in needs_review(language))
+            for namespace, count in sorted(files.items()):
+                print(f"    {namespace}.{language}.yml: {count}")
         else:
             print(f"[{language}] no content waiting for a translator's review")
     return 0
