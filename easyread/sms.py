@@ -14,6 +14,7 @@ The words are in easyread/content/sms.<lang>.yml; this module holds none.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import gsm0338
@@ -73,6 +74,10 @@ _PLAIN = str.maketrans(
 )
 
 
+# Letters Unicode does not split into a letter and an accent.
+_NO_DECOMPOSITION = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D"})
+
+
 @dataclass(frozen=True)
 class Segments:
     """How a text is sent: its encoding, its length in that encoding's units, and how many segments."""
@@ -98,6 +103,32 @@ def to_sms(message: Rendered, language: str) -> tuple[str, dict[str, str]]:
         lines.append(content_text("sms.reply_for", language, number=number, choice=button["title"]))
         choices[str(number)] = button["payload"]
     return plain("\n".join(lines)), choices
+
+
+def without_accents(text: str) -> str:
+    """Letters that GSM-7 lacks written without their accents ("zażółć" as "zazolc"), as many Polish texts are."""
+    out = []
+    for char in text:
+        try:
+            char.encode(GSM7_CODEC)
+            out.append(char)
+        except UnicodeEncodeError:
+            out.append(fold_letter(char))
+    return "".join(out)
+
+
+def fold_letter(char: str) -> str:
+    plain_letter = unicodedata.normalize("NFKD", char.translate(_NO_DECOMPOSITION))
+    return "".join(c for c in plain_letter if not unicodedata.combining(c)) or char
+
+
+def fitted(text: str) -> str:
+    """A text as sent: as it is when it fits MAX_SEGMENTS. A longer one (a Polish booking with its calendar link
+    is over 201 UCS-2 units) goes with its accents off when that makes it fit better, rather than cost more parts."""
+    if segments(text).count <= MAX_SEGMENTS:
+        return text
+    plainer = without_accents(text)
+    return plainer if segments(plainer).count < segments(text).count else text
 
 
 def choice_for(reply: str, choices: dict[str, str]) -> str | None:

@@ -10,7 +10,18 @@ from actions.preferences import summary
 from easyread.dates import spoken_datetime
 from easyread.languages import available
 from easyread.render import EXAMPLE_ARGS, RESPONSES, Rendered, keys, render, text
-from easyread.sms import GSM7, MAX_SEGMENTS, UCS2, Segments, choice_for, plain, segments, to_sms
+from easyread.sms import (
+    GSM7,
+    MAX_SEGMENTS,
+    UCS2,
+    Segments,
+    choice_for,
+    fitted,
+    plain,
+    segments,
+    to_sms,
+    without_accents,
+)
 from server.domain.models import Preferences
 
 # A real council name of 40 characters, the longest we plan for, and a code like the one on the letter.
@@ -169,3 +180,29 @@ def test_to_sms_makes_a_curly_apostrophe_in_a_council_name_plain() -> None:
     body, _ = to_sms(message, "en")
     assert "King's Lynn" in body
     assert segments(body).encoding == GSM7
+
+
+@pytest.mark.parametrize("language", available())
+def test_a_booking_with_its_calendar_link_fits_3_texts(language: str) -> None:
+    """The team's booking text (server/domain/meetings.py) carries a link of about 75 letters: in Polish, with
+    its Polish letters, that is 5 parts, so it goes without accents and fits."""
+    when = spoken_datetime(datetime(2026, 9, 28, 9, 30, tzinfo=UTC), language)
+    link = "https://casetracking.example.org.uk/meeting/123-NpbZPpc52M5W831r7hPpxQ.ics"
+    parts = [
+        text("team.booked", language, when=when),
+        text("team.how_elsewhere", language),
+        text("team.calendar_link", language, link=link),
+        text("team.change", language),
+    ]
+    body = fitted(plain("\n".join(parts)))
+    assert segments(body).count <= MAX_SEGMENTS, (segments(body), body)
+
+
+def test_a_text_that_fits_keeps_its_polish_letters_and_a_long_one_loses_them() -> None:
+    short = "Zażółć gęślą jaźń."
+    assert fitted(short) == short
+    long = "Zażółć gęślą jaźń. " * 12
+    assert segments(long).count > MAX_SEGMENTS
+    assert fitted(long) == "Zazolc gesla jazn. " * 12
+    assert segments(fitted(long)).encoding == GSM7
+    assert without_accents("Łódź, Ålesund, café") == "Lodz, Ålesund, café"
