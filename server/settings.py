@@ -44,11 +44,12 @@ class Settings(BaseSettings):
     consent_min_confidence: float = 0.8
     code_attempts_per_hour: int = 5
     # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
-    # wait"): per phone number (texts), per web chat, and per address (a care home or an office may share
-    # one, and the load test sends every chat from one). Counted per server, or in Redis when REDIS_URL is set.
+    # wait"): per phone number (texts and calls), per web chat (nobody types one a second for a minute), and
+    # per address (a care home or an office may share one, and the load test sends every chat from one).
+    # Counted per server, or in Redis when REDIS_URL is set.
     rate_limit_window_seconds: float = 60.0
-    messages_per_number: int = 30
-    messages_per_chat: int = 30
+    messages_per_number: int = 60
+    messages_per_chat: int = 60
     messages_per_address: int = 3000
     redis_url: str | None = None
     # A request body over this many bytes gets 413 before it is read (a text is at most 1,600 characters).

@@ -14,7 +14,7 @@ from easyread.render import text
 from server.limits import RedisWindow, key_for
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import sms_bodies, twilio_post
+from tests.support import INTERNAL_TOKEN, sms_bodies, twilio_post
 
 PUBLIC = "http://testserver"
 TOO_MANY = text("limits.too_many", "en")
@@ -82,6 +82,11 @@ def test_a_body_over_64_kb_is_refused_unread(twilio_env: FakeTwilio, client: Tes
     response = twilio_post(client, "/twilio/sms", params, PUBLIC)
     assert response.status_code == 413 and TOO_BIG in response.text
     assert client.post("/api/councils", content=b"x" * 70_000).status_code == 413
+    # Rasa sends the whole conversation so far to its callbacks: with the internal token, any size gets through.
+    tracker = {"events": [{"event": "user", "text": "a" * 1000}] * 100, "latest_message": {}}
+    body = {"response": "utter_holding", "arguments": {}, "tracker": tracker}
+    assert client.post(f"/rasa/nlg?token={INTERNAL_TOKEN}", json=body).status_code == 200
+    assert client.post("/rasa/nlg?token=wrong", json=body).status_code == 413
 
 
 @pytest.fixture
