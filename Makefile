@@ -18,6 +18,7 @@ help:
 	@echo "make train  - train the Rasa model if the training data changed"
 	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
+	@echo "make bench-load - 50 conversations at once for 60 s, through the server and straight to Rasa (2.5 min)"
 	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
 	@echo "make purge  - remove personal data of cases whose assessment closed over RETENTION_DAYS (90) ago"
 	@echo "make guide - the easy read guide (HTML, PDF, audio) in every language, in var/guide/<lang>/"
@@ -90,6 +91,11 @@ evaluate: venvs
 
 bench: venvs system-deps
 	$(PY) -m tools.bench
+
+# Loopback only, stops by itself; BENCH_CONVERSATIONS, BENCH_SECONDS, BENCH_THINK_SECONDS change its size.
+.PHONY: bench-load
+bench-load: venvs
+	$(PY) -m tools.bench_load
 
 # The easy read guide to case tracking for every language: var/guide/<lang>/guide.html, guide.pdf, audio/*.wav,
 # and review.txt listing content a qualified translator has not yet checked.

@@ -191,19 +191,32 @@ def _answered(message_id: int) -> None:
             row.processed = True
 
 
-async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
+@dataclass(frozen=True)
+class Answer:
+    messages: list[Rendered]
+    # The conversation's language after Rasa answered: the person may have just switched it.
+    language: str
+
+
+async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
     """Rasa's answer, with the message marked answered; raises RasaUnavailable and leaves it waiting."""
     raw = await rasa.send(
         pending.conversation_id, pending.text, {"channel": pending.channel, "language": pending.language}
     )
+    # One unit of work: marked answered, and the language read in the same round trip to the database.
     with session_scope() as session:
         row = session.get(Message, pending.message_id)
         if row is not None:
             row.processed = True
-    language = language_now(pending)
+        conversation = conversations.get(session, pending.conversation_id)
+        language = conversation.language if conversation is not None else pending.language
     messages = from_rasa_all(raw, language)
     # Silence would leave the person wondering if anyone heard them; say so and let them try again.
-    return messages or [say("not_understood", language, pending.channel)]
+    return Answer(messages or [say("not_understood", language, pending.channel)], language)
+
+
+async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
+    return (await answer_from_rasa(rasa, pending)).messages
 
 
 def language_now(pending: ForRasa) -> str:
@@ -219,12 +232,12 @@ async def deliver_late(pending: ForRasa, messages: list[Rendered]) -> None:
         await deliver(pending, messages)
 
 
-async def _finish_late(task: asyncio.Task[list[Rendered]], pending: ForRasa) -> None:
+async def _finish_late(task: asyncio.Task[Answer], pending: ForRasa) -> None:
     try:
-        messages = await task
+        answer = await task
     except RasaUnavailable:
         return  # still stored and unanswered: the retry loop answers it when Rasa is back
-    await deliver_late(pending, messages)
+    await deliver_late(pending, answer.messages)
 
 
 async def handle(rasa: RasaClient, message: Inbound) -> Reply:
@@ -238,19 +251,19 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
             return Reply([], duplicate_of=(earlier.reply if earlier else None) or [])
     if pending is None:
         return reply
-    task = asyncio.create_task(ask_rasa(rasa, pending))
+    task = asyncio.create_task(answer_from_rasa(rasa, pending))
     if pending.channel not in DELIVERERS:
         # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
         try:
-            reply.messages = await task
-            reply.language = language_now(pending)
+            answer = await task
+            reply.messages, reply.language = answer.messages, answer.language
         except RasaUnavailable:
             _answered(pending.message_id)
             reply.messages = [say("error_try_again", reply.language, message.channel)]
         return reply
     try:
-        reply.messages = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
-        reply.language = language_now(pending)
+        answer = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
+        reply.messages, reply.language = answer.messages, answer.language
     except TimeoutError:
         # Slow: answer "we got it" now (Twilio gives up after 15 s) and send the real answer when it comes.
         late = asyncio.create_task(_finish_late(task, pending))
