@@ -208,8 +208,11 @@ class BodyCheck:
     which outgrows 64 KB in a long one: they pass unchecked. Without the token they are checked like any other.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    # The staff CSV of selected cases is the one larger body (about 50 rows, but allow for a whole council's list).
+    UPLOADS = ("/staff/upload",)
+
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 2_000_000) -> None:
+        self.app, self.max_bytes, self.max_upload_bytes = app, max_bytes, max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -223,8 +226,9 @@ class BodyCheck:
             await self._refuse(send, 400, "limits.unreadable", path)
             return
         headers = dict(scope["headers"])
+        limit = self.max_upload_bytes if path in self.UPLOADS else self.max_bytes
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+        if length is not None and (not length.isdigit() or int(length) > limit):
             await self._refuse(send, 413, "limits.too_big", path)
             return
         chunks: list[bytes] = []
@@ -236,7 +240,7 @@ class BodyCheck:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
+            if size > limit:
                 await self._refuse(send, 413, "limits.too_big", path)
                 return
             chunks.append(chunk)

@@ -87,6 +87,9 @@ def test_a_body_over_64_kb_is_refused_unread(twilio_env: FakeTwilio, client: Tes
     body = {"response": "utter_holding", "arguments": {}, "tracker": tracker}
     assert client.post(f"/rasa/nlg?token={INTERNAL_TOKEN}", json=body).status_code == 200
     assert client.post("/rasa/nlg?token=wrong", json=body).status_code == 413
+    # The staff CSV upload may be bigger (a council's whole list), up to its own limit.
+    assert client.post("/staff/upload", content=b"x" * 70_000).status_code != 413
+    assert client.post("/staff/upload", content=b"x" * 2_100_000).status_code == 413
 
 
 @pytest.fixture
