@@ -17,6 +17,7 @@ from server.domain import case_lists, cases, councils, reserves
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.pages.common import Form, PageError, Staff, redirect, render
+from server.rest.params import Id
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -95,7 +96,7 @@ def _case(caller: Staff, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, case_id: int, caller: Staff) -> Response:
+def case_page(request: Request, case_id: Id, caller: Staff) -> Response:
     item = _case(caller, case_id)
     done = request.query_params.get("done", "")
     context = {"case": item, "council": _council_name(caller.council_id), "done": done if done in DONE else None}
@@ -103,7 +104,7 @@ def case_page(request: Request, case_id: int, caller: Staff) -> Response:
 
 
 @router.post("/cases/{case_id}/invite")
-async def invite(case_id: int, caller: Staff, form: Form) -> Response:
+async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
     _case(caller, case_id)
     back = f"/staff/cases/{case_id}"
     # An invitation to a proposed reserve goes back to the primary it replaces, where the action was.
@@ -119,7 +120,7 @@ async def invite(case_id: int, caller: Staff, form: Form) -> Response:
 
 
 @router.post("/cases/{case_id}/reserve")
-def find_reserve(case_id: int, caller: Staff, form: Form) -> Response:
+def find_reserve(case_id: Id, caller: Staff, form: Form) -> Response:
     with session_scope() as session:
         try:
             case = cases.get_for(session, caller, case_id)

@@ -19,6 +19,7 @@ from server.domain.db import session_scope
 from server.domain.errors import DomainError, NotFound
 from server.domain.models import Handoff
 from server.pages.common import Form, PageError, Team, field, redirect, render
+from server.rest.params import Id
 
 router = APIRouter(prefix="/team", include_in_schema=False)
 
@@ -63,7 +64,7 @@ def queue(request: Request, caller: Team) -> Response:
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
-def handoff_page(request: Request, handoff_id: int, caller: Team) -> Response:
+def handoff_page(request: Request, handoff_id: Id, caller: Team) -> Response:
     with session_scope() as session:
         item = _item(session, _handoff(session, handoff_id))
     item["claimer"] = _claimer(item)
@@ -107,17 +108,17 @@ async def _after(handoff_id: int, action: str, text: meetings.Text | None) -> Re
 
 
 @router.post("/handoffs/{handoff_id}/claim")
-async def claim(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+async def claim(request: Request, handoff_id: Id, caller: Team, form: Form) -> Response:
     return await _act(request, handoff_id, caller, "claimed")
 
 
 @router.post("/handoffs/{handoff_id}/complete")
-async def complete(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+async def complete(request: Request, handoff_id: Id, caller: Team, form: Form) -> Response:
     return await _act(request, handoff_id, caller, "completed")
 
 
 @router.post("/handoffs/{handoff_id}/cancel")
-async def cancel(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+async def cancel(request: Request, handoff_id: Id, caller: Team, form: Form) -> Response:
     return await _act(request, handoff_id, caller, "cancelled")
 
 
@@ -132,7 +133,7 @@ def _schedule_page(
 
 
 @router.get("/handoffs/{handoff_id}/schedule", response_class=HTMLResponse)
-def schedule_page(request: Request, handoff_id: int, caller: Team) -> Response:
+def schedule_page(request: Request, handoff_id: Id, caller: Team) -> Response:
     with session_scope() as session:
         item = _item(session, _handoff(session, handoff_id))
     values = {name: "" for name in (*DATE_PARTS, "how", "where", "who")}
@@ -176,7 +177,7 @@ def _read(form: FormData) -> dict[str, str]:
 
 
 @router.post("/handoffs/{handoff_id}/schedule", response_class=HTMLResponse)
-async def schedule(request: Request, handoff_id: int, caller: Team, form: Form) -> Response:
+async def schedule(request: Request, handoff_id: Id, caller: Team, form: Form) -> Response:
     values = _read(form)
     errors: dict[str, str] = {}
     at = _when(values, errors)

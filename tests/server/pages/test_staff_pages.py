@@ -185,3 +185,9 @@ def test_a_primary_that_said_no_gets_a_reserve_to_invite(client: TestClient) -> 
     assert invited.url.path == f"/staff/cases/{ids['N-1']}"
     assert "See N-3" in invited.text
     assert "Reserve for N-1" in client.get("/staff/cases").text
+
+
+def test_an_id_too_big_for_the_database_is_a_clear_4xx_not_a_server_error(client: TestClient) -> None:
+    staff_signed_in(client)
+    assert client.get("/staff/cases/99999999999").status_code == 422
+    assert client.get("/staff/cases/0").status_code == 422
