@@ -30,15 +30,20 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(session: Session, role: str, council_id: int | None, name: str, actor: str) -> str:
+def staff_council(session: Session, role: str, council_id: int | None) -> int | None:
+    """The council a staff member (token or sign-in) belongs to: one for council staff, none for the team."""
     if role not in ("council_staff", "team"):
         raise InvalidInput("The role must be council_staff or team.", "role")
-    if role == "council_staff":
-        if council_id is None:
-            raise InvalidInput("Council staff need a council_id.", "council_id")
-        councils.get(session, council_id)
-    else:
-        council_id = None
+    if role == "team":
+        return None
+    if council_id is None:
+        raise InvalidInput("Council staff need a council_id.", "council_id")
+    councils.get(session, council_id)
+    return council_id
+
+
+def issue(session: Session, role: str, council_id: int | None, name: str, actor: str) -> str:
+    council_id = staff_council(session, role, council_id)
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput("Give the token a name of 1 to 200 characters.", "name")

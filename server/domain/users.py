@@ -19,10 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.domain import audit, councils, invite_codes
+from server.domain import audit, invite_codes
 from server.domain.errors import Conflict, InvalidInput
 from server.domain.models import StaffSession, StaffUser, utcnow
-from server.domain.tokens import Principal
+from server.domain.tokens import Principal, staff_council
 
 ROLES = ("council_staff", "team")
 MIN_PASSWORD = 12
@@ -55,14 +55,7 @@ def create(session: Session, email: str, password: str, role: str, council_id: i
         raise InvalidInput("Give a valid email address.", "email")
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput(f"The password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters.", "password")
-    if role not in ROLES:
-        raise InvalidInput("The role must be council_staff or team.", "role")
-    if role == "council_staff":
-        if council_id is None:
-            raise InvalidInput("Council staff need a council_id.", "council_id")
-        councils.get(session, council_id)
-    else:
-        council_id = None
+    council_id = staff_council(session, role, council_id)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise Conflict("There is already a user with that email.", "email")
     user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role, council_id=council_id)
