@@ -24,7 +24,6 @@ from server.domain.errors import Conflict, InvalidInput
 from server.domain.models import StaffSession, StaffUser, utcnow
 from server.domain.tokens import Principal, staff_council
 
-ROLES = ("council_staff", "team")
 MIN_PASSWORD = 12
 MAX_PASSWORD = 200
 # Wrong passwords in an hour before sign-in is refused: per email (guessing one account), per address (many).
