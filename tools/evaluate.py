@@ -3,6 +3,9 @@ which are never trained on. One model serves every language, so each is measured
 model serves badly must not hide behind a good average.
 
 A reply the model is unsure of (nlu_fallback) counts as wrong: the bot would ask again rather than act.
+
+The bot reads each reply against what it has just asked, so accuracy is also given per "stage kind": the kind of
+answer a stage expects (a yes or no, who is replying, a question of their own, or a conversation move).
 """
 
 from __future__ import annotations
@@ -22,6 +25,34 @@ HELDOUT_DIR = ROOT / "tests" / "nlu"
 HELDOUT = HELDOUT_DIR / "heldout_en.yml"
 
 
+# The kinds of reply a stage expects, by intent. Every ask_* intent is a question of the person's own.
+STAGE_KINDS: dict[str, tuple[str, ...]] = {
+    "yes_no": ("affirm", "deny", "unsure"),
+    "who": ("identify_self", "identify_helper"),
+    "move": (
+        "continue",
+        "repeat",
+        "thanks",
+        "greet",
+        "request_human",
+        "stop",
+        "change_language",
+        "out_of_scope",
+    ),
+}
+KIND_ORDER = ("yes_no", "who", "question", "move", "other")
+
+
+def stage_kind(intent: str) -> str:
+    """The stage kind an intent belongs to: yes_no, who, question (every ask_*), move, or other."""
+    if intent.startswith("ask_"):
+        return "question"
+    for kind, intents in STAGE_KINDS.items():
+        if intent in intents:
+            return kind
+    return "other"
+
+
 def heldout_path(language: str) -> Path:
     return HELDOUT_DIR / f"heldout_{language}.yml"
 
@@ -35,10 +66,16 @@ class Report:
     fallbacks: int
     mistakes: list[tuple[str, str, str]] = field(default_factory=list)
     language: str = "en"
+    # Stage kind -> (correct, total) over the held-out utterances whose true intent is of that kind.
+    per_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def accuracy(self) -> float:
         return self.correct / self.total if self.total else 0.0
+
+    @property
+    def per_kind_accuracy(self) -> dict[str, float]:
+        return {kind: correct / total if total else 0.0 for kind, (correct, total) in self.per_kind.items()}
 
     def summary(self) -> str:
         return (
@@ -72,9 +109,13 @@ def evaluate(rasa_url: str, token: str, language: str = "en") -> Report:
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     mistakes = []
+    kind_total: Counter[str] = Counter()
+    kind_correct: Counter[str] = Counter()
     for (text, truth), guess in zip(pairs, predicted, strict=True):
+        kind_total[stage_kind(truth)] += 1
         if truth == guess:
             tp[truth] += 1
+            kind_correct[stage_kind(truth)] += 1
         else:
             fn[truth] += 1
             fp[guess] += 1
@@ -92,6 +133,7 @@ def evaluate(rasa_url: str, token: str, language: str = "en") -> Report:
         fallbacks=predicted.count("nlu_fallback"),
         mistakes=mistakes,
         language=language,
+        per_kind={kind: (kind_correct[kind], kind_total[kind]) for kind in KIND_ORDER if kind_total[kind]},
     )
 
 
@@ -101,6 +143,8 @@ def print_report(report: Report) -> None:
         print(f"  {label:22} F1 {score:.2f}")
     for text, truth, guess in report.mistakes[:15]:
         print(f"  missed: {text!r}: {truth} -> {guess}")
+    for kind, (correct, total) in report.per_kind.items():
+        print(f"  stage kind {kind:10} accuracy {correct / total:.3f} ({correct}/{total})")
 
 
 def main() -> None:
