@@ -1,20 +1,9 @@
-"""Rasa custom actions. Each module serves one feature and records through server.domain only.
+"""What each answer records, through server.domain only; the dialogue (dialogue/stages.py) names them.
 
-The server's action webhook (server/rest/rasa.py) looks actions up in REGISTRY by name.
+A recorder takes the turn and the answer, records it, and may choose the next stage (None keeps the stage's own).
 """
 
-from actions import consent, explain, handoff, language, preferences, reconfirm, representatives, safety, withdraw
-from actions.base import REGISTRY
+from actions import consent, preferences, representatives
+from actions.registry import RECORDERS, Recorder
 
-__all__ = [
-    "REGISTRY",
-    "consent",
-    "explain",
-    "handoff",
-    "language",
-    "preferences",
-    "reconfirm",
-    "representatives",
-    "safety",
-    "withdraw",
-]
+__all__ = ["RECORDERS", "Recorder", "consent", "preferences", "representatives"]

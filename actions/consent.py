@@ -1,94 +1,127 @@
-"""The consent question: an explicit answer, read back, and recorded only once the person confirms it."""
+"""Consent: an explicit answer, read back, and recorded only once the person says it is right.
+
+Stopping is recorded with the same care: a one-word STOP at once, a wish to stop in other words once confirmed.
+"""
 
 from __future__ import annotations
 
-from actions import flow, preferences
-from actions.base import NO, YES, Turn, action
-from server.domain import conversations
-from server.domain.conversations import Position
-from server.settings import get_settings
+from actions.registry import recorder
+from dialogue.stages import NOTICE
+from dialogue.turn import Turn
+from easyread.render import notice_text
+from server.domain import consent, conversations, handoffs, meetings, reconfirm, representatives, reserves
+
+# What a recorder returns to stay where it is, having said what the person needs to hear.
+STAY = ""
 
 
-def _sure(turn: Turn) -> bool:
-    """A typed yes or no must be clearly understood before it is read back; a button press always is."""
-    return turn.confidence >= get_settings().consent_min_confidence
+def current_state(turn: Turn) -> str:
+    record = consent.current(turn.session, turn.case.id)
+    return record.state if record else "pending"
 
 
-def _read_back(turn: Turn, answer: str) -> None:
-    turn.say(f"readback_{answer}")
-    flow.go(turn, Position("confirm", pending_answer=answer))
+def record(turn: Turn, state: str) -> None:
+    """Record the answer against the exact wording this channel showed, and who gave it."""
+    text = notice_text(turn.language, turn.channel, NOTICE)
+    rep = representatives.for_conversation(turn.session, turn.conversation)
+    by_rep = rep is not None and bool(rep.on_behalf)
+    consent.record(
+        turn.session,
+        turn.case,
+        state=state,
+        given_by="representative" if by_rep else "person",
+        representative_role=rep.role if by_rep and rep is not None else None,
+        notice=consent.notice_version(turn.session, turn.language, turn.channel, text),
+        channel=turn.channel,
+        conversation_id=turn.conversation.id,
+        actor=f"{'representative' if by_rep else 'person'}:{turn.channel}",
+    )
+    if state in ("declined", "withdrawn"):
+        # A primary case that says no makes room for a reserve of the same theme.
+        reserves.after_refusal(turn.session, turn.case)
+        if meetings.called_off_by_person(turn.session, turn.case.id, actor=turn.actor):
+            hand_off(turn, "withdrew")
 
 
-def _record(turn: Turn, answer: str) -> None:
-    before = flow.current_state(turn)
+def hand_off(turn: Turn, reason: str, urgent: bool = False) -> None:
+    handoffs.request(turn.session, turn.case.id, turn.conversation.id, reason, actor=turn.actor, urgent=urgent)
+
+
+def stop_now(turn: Turn) -> None:
+    """A one-word STOP: a refusal before a yes, a withdrawal after it. Already stopped: said again, not recorded."""
+    state = current_state(turn)
+    if state not in ("declined", "withdrawn"):
+        state = "withdrawn" if state == "given" else "declined"
+        record(turn, state)
+    turn.say("stop_withdrawn" if state == "withdrawn" else "stop_declined")
+
+
+@recorder("consent_answer")
+def answer(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    if value == "unsure":
+        conversations.mark_unsure(turn.session, turn.case)
+        turn.say("unsure")
+        return STAY
+    turn.conversation.pending_answer = str(value)
+    return "confirm"
+
+
+@recorder("consent_confirmed")
+def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    pending = turn.conversation.pending_answer or "no"
+    if value == "correct":
+        if extra.get("to") != pending:
+            # "No wait, I meant no": read back the answer they corrected to.
+            turn.conversation.pending_answer = extra.get("to", "no")
+            return "confirm"
+        value = "yes"
+    if value == "no":
+        turn.say("try_again")
+        return "ask_consent"
+    before = current_state(turn)
     # A "no" after a yes is a withdrawal; before any yes it is a refusal.
-    state = "given" if answer == "yes" else ("withdrawn" if before == "given" else "declined")
-    flow.record(turn, state)
+    state = "given" if pending == "yes" else ("withdrawn" if before == "given" else "declined")
+    record(turn, state)
     if state == "given":
         turn.say("consent_given")
         turn.say("consent_receipt")
-        preferences.begin(turn)
-    else:
-        turn.say("consent_declined" if state == "declined" else "stop_withdrawn")
-        flow.go(turn, Position("stopped"))
+        turn.say("prefs_intro")
+        return "pref_how"
+    turn.say("consent_declined" if state == "declined" else "stop_withdrawn")
+    return "stopped"
 
 
-@action("action_yes")
-def yes(turn: Turn) -> None:
-    here = conversations.position(turn.conversation)
-    if here.stage in YES:
-        if _sure(turn):
-            YES[here.stage](turn)
-        else:
-            flow.not_understood(turn)
-    elif here.stage == "start":
-        flow.start(turn)
-    elif here.stage == "explain":
-        # "Yes" while hearing the explanation means "go on".
-        flow.next_step(turn)
-    elif not _sure(turn):
-        flow.not_understood(turn)
-    elif here.stage == "confirm":
-        _record(turn, here.pending_answer or "no")
-    elif here.stage == "done" and flow.current_state(turn) == "given":
+@recorder("stop_confirmed")
+def stop_confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    """After "You want to stop taking part. Is that right?": yes withdraws; no goes back to where they were."""
+    if value == "yes":
+        record(turn, "withdrawn")
+        turn.say("stop_withdrawn")
+        return "stopped"
+    turn.say("not_stopped")
+    return None
+
+
+@recorder("reconfirmed")
+def reconfirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    still = value == "yes"
+    reconfirm.answered(turn.session, turn.case.id, confirmed=still, actor=turn.actor)
+    if still:
+        turn.say("reconfirm_yes")
+        return "done"
+    record(turn, "withdrawn")
+    hand_off(turn, "withdrew")
+    turn.say("reconfirm_no")
+    return "stopped"
+
+
+@recorder("changed_mind")
+def changed_mind(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    """A yes after saying no or stop: read back before anything changes."""
+    if value == "yes" and current_state(turn) != "given":
+        turn.conversation.pending_answer = "yes"
+        return "confirm"
+    if value == "yes":
         turn.say("already_given")
-    elif here.stage in ("ask_consent", "done", "stopped"):
-        # At the question, or changing their mind after saying no: read it back first.
-        _read_back(turn, "yes")
-    else:
-        flow.prompt(turn)
-
-
-@action("action_no")
-def no(turn: Turn) -> None:
-    here = conversations.position(turn.conversation)
-    if here.stage in NO:
-        if _sure(turn):
-            NO[here.stage](turn)
-        else:
-            flow.not_understood(turn)
-    elif here.stage in ("start", "explain"):
-        # Not wanting to hear more is not an answer yet: go straight to the clear question.
-        flow.ask_consent(turn)
-    elif not _sure(turn):
-        flow.not_understood(turn)
-    elif here.stage == "confirm":
-        turn.say("try_again")
-        flow.ask_consent(turn)
-    elif here.stage == "stopped":
-        turn.say("after_stop")
-    elif here.stage in ("ask_consent", "done"):
-        _read_back(turn, "no")
-    else:
-        flow.prompt(turn)
-
-
-@action("action_unsure")
-def unsure(turn: Turn) -> None:
-    here = conversations.position(turn.conversation)
-    if here.stage in ("ask_consent", "confirm"):
-        conversations.mark_unsure(turn.session, turn.case)
-        turn.say("unsure")
-        flow.go(turn, Position("ask_consent"))
-    else:
-        flow.prompt(turn, after_question=True)
+        return STAY
+    return None

@@ -1,92 +1,76 @@
-"""How the person would like to meet: each question skippable, every answer saved at once, all read back at the end."""
+"""How the person would like to meet: each answer saved at once, all read back at the end, then the team's queue."""
 
 from __future__ import annotations
 
-from actions import answers, flow
-from actions.base import Turn, capture, on_no, on_yes, prompter
+from actions.registry import recorder
+from dialogue.turn import Turn
 from easyread.render import button_title, channel_text, text
 from server.domain import handoffs, preferences
-from server.domain.conversations import Position
 from server.domain.models import Preferences
 
-# The questions in order; the interpreter's language is asked only when an interpreter is wanted.
-ORDER = ("pref_how", "pref_support", "pref_language", "pref_days", "pref_times", "pref_avoid", "pref_contact")
+
+def _values(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def begin(turn: Turn) -> None:
-    turn.say("prefs_intro")
-    flow.ask(turn, "pref_how")
+def _save(turn: Turn, field: str, value: list[str] | str | None) -> None:
+    preferences.set_field(turn.session, turn.case.id, field, value, turn.actor)
 
 
-def _actor(turn: Turn) -> str:
-    return f"person:{turn.channel}"
+@recorder("pref_how")
+def how(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    _save(turn, "how", _values(value))
+    return None
 
 
-def _next(turn: Turn, after: str) -> None:
-    stage = ORDER[ORDER.index(after) + 1] if after != ORDER[-1] else "pref_confirm"
-    prefs = preferences.get_or_create(turn.session, turn.case.id)
-    if stage == "pref_language" and "interpreter" not in prefs.support:
-        stage = "pref_days"
-    if stage == "pref_confirm":
-        read_back(turn)
-        flow.go(turn, Position("pref_confirm"))
-        return
-    flow.ask(turn, stage)
+@recorder("pref_support")
+def support(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    chosen = _values(value)
+    _save(turn, "support", chosen)
+    # The interpreter's language is asked only when an interpreter is wanted.
+    return "pref_language" if "interpreter" in chosen else "pref_days"
 
 
-def _choice_stage(stage: str, field: str, words: dict[str, tuple[str, ...]], prefix: str, empty: str) -> None:
-    """A question with fixed choices: answered by button, by words, by "skip", or by "none"/"any"."""
-
-    def handle(turn: Turn) -> bool:
-        if answers.is_skip(turn.text) or (empty == "none" and answers.is_none(turn.text)):
-            values: list[str] = []
-        elif empty == "any" and answers.is_any(turn.text):
-            values = list(words)
-        else:
-            values = answers.choices(turn.text, prefix, words)
-            if not values:
-                return False
-        preferences.set_field(turn.session, turn.case.id, field, values, _actor(turn))
-        _next(turn, stage)
-        return True
-
-    capture(stage)(handle)
+@recorder("pref_language")
+def language(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    _save(turn, "interpreter_language", None if value is None else str(value))
+    return None
 
 
-_choice_stage("pref_how", "how", answers.HOW_WORDS, "how", "")
-_choice_stage("pref_support", "support", answers.SUPPORT_WORDS, "support", "none")
-_choice_stage("pref_days", "days", answers.DAY_WORDS, "day", "any")
-_choice_stage("pref_times", "times", answers.TIME_WORDS, "time", "any")
+@recorder("pref_days")
+def days(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    _save(turn, "days", _values(value))
+    return None
 
 
-@capture("pref_language")
-def language_answer(turn: Turn) -> bool:
-    value = None if answers.is_skip(turn.text) else turn.text
-    preferences.set_field(turn.session, turn.case.id, "interpreter_language", value, _actor(turn))
-    _next(turn, "pref_language")
-    return True
+@recorder("pref_times")
+def times(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    _save(turn, "times", _values(value))
+    return None
 
 
-@capture("pref_avoid")
-def avoid_answer(turn: Turn) -> bool:
-    value = None if answers.is_skip(turn.text) or answers.is_none(turn.text) else turn.text
-    preferences.set_field(turn.session, turn.case.id, "avoid_dates", value, _actor(turn))
-    _next(turn, "pref_avoid")
-    return True
+@recorder("pref_avoid")
+def avoid(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    _save(turn, "avoid_dates", None if value is None else str(value))
+    return None
 
 
-@capture("pref_contact")
-def contact_answer(turn: Turn) -> bool:
-    if answers.is_skip(turn.text):
-        value = None
-    else:
-        found = answers.choices(turn.text, "contact", answers.CONTACT_WORDS)
-        if not found:
-            return False
-        value = found[0]
-    preferences.set_field(turn.session, turn.case.id, "contact_by", value, _actor(turn))
-    _next(turn, "pref_contact")
-    return True
+@recorder("pref_contact")
+def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    chosen = _values(value)
+    _save(turn, "contact_by", chosen[0] if chosen else None)
+    return None
+
+
+@recorder("prefs_confirmed")
+def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    if value == "yes":
+        preferences.complete(turn.session, turn.case.id, turn.actor)
+        handoffs.ready_to_schedule(turn.session, turn.case.id, turn.actor)
+        turn.say("prefs_saved")
+        return "done"
+    turn.say("prefs_start_again")
+    return "pref_how"
 
 
 def _names(language: str, channel: str, prefix: str, values: list[str]) -> str:
@@ -117,21 +101,6 @@ def summary(prefs: Preferences, language: str, channel: str) -> str:
     return " ".join(parts)
 
 
-@prompter("pref_confirm")
 def read_back(turn: Turn) -> None:
     prefs = preferences.get_or_create(turn.session, turn.case.id)
     turn.say("prefs_readback", summary=summary(prefs, turn.language, turn.channel))
-
-
-@on_yes("pref_confirm")
-def confirmed(turn: Turn) -> None:
-    preferences.complete(turn.session, turn.case.id, _actor(turn))
-    handoffs.ready_to_schedule(turn.session, turn.case.id, _actor(turn))
-    turn.say("prefs_saved")
-    flow.go(turn, Position("done"))
-
-
-@on_no("pref_confirm")
-def start_again(turn: Turn) -> None:
-    turn.say("prefs_start_again")
-    flow.ask(turn, "pref_how")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from actions import answers, flow
-from actions.base import Turn, action, capture, on_no, on_yes
+from actions.registry import recorder
+from dialogue import answers
+from dialogue.turn import Turn
 from server.domain import representatives
 from server.domain.models import Representative
 
@@ -16,67 +17,51 @@ def _rep(turn: Turn) -> Representative:
     return representatives.start(turn.session, turn.conversation, _actor(turn))
 
 
-@action("action_identify_self")
-def identify_self(turn: Turn) -> None:
-    if turn.conversation.stage in ("start", "who"):
-        flow.explain_from_start(turn)
-    else:
-        flow.prompt(turn)
+def _first(value: object) -> str | None:
+    if isinstance(value, list):
+        return str(value[0]) if value else None
+    return None if value is None else str(value)
 
 
-@action("action_identify_helper")
-def identify_helper(turn: Turn) -> None:
-    if turn.conversation.stage not in ("start", "who"):
-        flow.prompt(turn)
-        return
+@recorder("helper_starts")
+def helper_starts(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    if _first(value) != "helper":
+        return None
     rep = _rep(turn)
     # "I'm her daughter" already says who they are: do not ask again.
     role = answers.role(turn.text)
     if role is None:
-        flow.ask(turn, "rep_role")
-        return
+        return None
     representatives.update(turn.session, rep, "role", role, _actor(turn))
-    flow.ask(turn, "rep_name")
+    return "rep_name"
 
 
-@capture("rep_role")
-def role_answer(turn: Turn) -> bool:
-    role = answers.role(turn.text)
-    if role is None:
-        return False
-    representatives.update(turn.session, _rep(turn), "role", role, _actor(turn))
-    flow.ask(turn, "rep_name")
-    return True
+@recorder("helper_role")
+def role(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    representatives.update(turn.session, _rep(turn), "role", _first(value), _actor(turn))
+    return None
 
 
-@capture("rep_name")
-def name_answer(turn: Turn) -> bool:
-    name = None if answers.is_skip(turn.text) else turn.text
-    representatives.update(turn.session, _rep(turn), "name", name, _actor(turn))
-    flow.ask(turn, "rep_contact")
-    return True
+@recorder("helper_name")
+def name(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    representatives.update(turn.session, _rep(turn), "name", _first(value), _actor(turn))
+    return None
 
 
-@capture("rep_contact")
-def contact_answer(turn: Turn) -> bool:
-    contact = None if answers.is_skip(turn.text) else turn.text
-    representatives.update(turn.session, _rep(turn), "contact", contact, _actor(turn))
-    flow.ask(turn, "rep_join")
-    return True
+@recorder("helper_contact")
+def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    representatives.update(turn.session, _rep(turn), "contact", _first(value), _actor(turn))
+    return None
 
 
-def _joins(turn: Turn, value: bool) -> None:
-    representatives.update(turn.session, _rep(turn), "joins_meeting", value, _actor(turn))
-    flow.ask(turn, "rep_behalf")
+@recorder("joins")
+def joins(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    representatives.update(turn.session, _rep(turn), "joins_meeting", value == "yes", _actor(turn))
+    return None
 
 
-def _behalf(turn: Turn, value: bool) -> None:
-    representatives.update(turn.session, _rep(turn), "on_behalf", value, _actor(turn))
+@recorder("on_behalf")
+def on_behalf(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    representatives.update(turn.session, _rep(turn), "on_behalf", value == "yes", _actor(turn))
     turn.say("thanks_helper")
-    flow.explain_from_start(turn)
-
-
-on_yes("rep_join")(lambda turn: _joins(turn, True))
-on_no("rep_join")(lambda turn: _joins(turn, False))
-on_yes("rep_behalf")(lambda turn: _behalf(turn, True))
-on_no("rep_behalf")(lambda turn: _behalf(turn, False))
+    return None

@@ -1,4 +1,4 @@
-"""Reading typed answers to the questions that have fixed choices: a button's payload, or everyday words.
+"""The everyday words the dialogue reads: yes and no, taking part or not, a correction, and the fixed choices.
 
 The words of every language we speak are in the same lists (a reply is matched whatever the language), written
 without accents, since replies are read with theirs taken off: "środa" and "sroda" are both "sroda". A word
@@ -156,3 +156,101 @@ def choices(text: str, field: str, words: dict[str, tuple[str, ...]]) -> list[st
 def role(text: str) -> str | None:
     found = choices(text, "role", ROLE_WORDS)
     return found[0] if found else None
+
+
+# A reply that starts with one of these answers a yes/no question, whatever words follow ("yes I will be with her").
+# Per language: in Polish "no" is a casual "yes", so it is in neither Polish list.
+YES_WORDS = {
+    "en": ("yes", "yeah", "yea", "yeh", "yep", "yup", "ya", "yas", "aye", "sure", "ok", "okay", "of course", "correct"),
+    "pl": ("tak", "jasne", "oczywiscie", "zgoda", "dobrze", "pewnie", "zgadza sie", "yes", "ok", "okay"),
+}
+YES_WORDS["en"] += ("certainly", "definitely", "absolutely", "right", "thats right", "that's right", "it is", "y")
+NO_WORDS = {
+    "en": ("no", "nope", "nah", "naw", "na", "not really", "n", "wrong", "incorrect", "thats wrong", "that's wrong"),
+    "pl": ("nie", "nie zgadza sie", "nope"),
+}
+# "Ok" and "next" carry on the explanation.
+NEXT_WORDS: tuple[str, ...] = (
+    "ok",
+    "okay",
+    "k",
+    "next",
+    "go on",
+    "carry on",
+    "more",
+    "continue",
+    "right",
+    "fine",
+    "alright",
+)
+NEXT_WORDS += ("dalej", "dobrze", "rozumiem", "jasne", "wiecej", "prosze dalej", "ok dalej")
+# Words that say what someone means to do about taking part, read anywhere in a reply.
+TAKE_PART = (
+    *("take part", "happy to", "do it", "sign me up", "count me in", "i'd like to", "id like to", "i would like to"),
+    *("im in", "i'm in", "happy to help", "join in", "i agree", "i will do it", "ill do it", "i'll do it"),
+    *("chce wziac udzial", "wezme udzial", "zgadzam sie", "chetnie", "chce porozmawiac", "biore udzial"),
+)
+REFUSAL = (
+    r"\b(not|dont|don't|do not|never|won't|wont|rather not|no)\b[\w' ]{0,20}\btake part\b",
+    r"\bnot interested\b",
+    r"\bnot for me\b",
+    r"\brather not\b",
+    r"\bleave me alone\b",
+    r"\b(dont|don't|do not) want (to do )?(this|it|that|any of (this|it))( any ?more)?\b",
+    r"\b(dont|don't|do not) want to (take part|be part|talk to you|do this)\b",
+    r"\bnie (chce|bede|wezme)\b[\w ]{0,20}\b(udzial\w*|uczestnicz\w*|rozmawiac)\b",
+    r"\bnie chce (tego|w tym)\b",
+    r"\bnie jestem zainteresowan\w*\b",
+    r"\bnie dla mnie\b",
+    r"\b(dajcie|dajcie mi|zostawcie mnie)\b.*\bspokoj\b",
+    r"\brezygnuj\w*\b",
+)
+# A polite no at a stage that asks for something else (a greeting, the explanation): a refusal there too.
+POLITE_NO = ("no thank you", "no thanks", "no ta", "nie dziekuje", "nie, dziekuje", "dziekuje, nie")
+# "No wait, I meant yes": the answer the person corrected to.
+CORRECTION = (
+    r"\b(i )?(meant|mean|said|say|wanted to say|want to say|chcialem|chcialam|mialem na mysli|mialam na mysli)\b"
+    r"[ ,]*(to )?(yes|no|tak|nie)\b"
+)
+
+
+def _starts(spoken: str, words: tuple[str, ...]) -> bool:
+    return any(spoken == w or spoken.startswith(f"{w} ") for w in words)
+
+
+def leading(text: str, language: str) -> str | None:
+    """ "yes" or "no" when the reply starts with one ("yeah go on", "nope not me"), else None."""
+    spoken = normal(text)
+    yes = YES_WORDS.get(language, ()) + YES_WORDS["en"]
+    no = NO_WORDS.get(language, ()) + (NO_WORDS["en"] if language == "en" else NO_WORDS["en"][1:])
+    if _starts(spoken, no):
+        return "no"
+    if _starts(spoken, yes):
+        return "yes"
+    return None
+
+
+def carries_on(text: str) -> bool:
+    spoken = normal(text)
+    return spoken in NEXT_WORDS or (_starts(spoken, NEXT_WORDS) and len(spoken.split()) <= 3)
+
+
+def wants_to_take_part(text: str) -> bool:
+    spoken = f" {normal(text)} "
+    return any(f" {phrase} " in spoken for phrase in TAKE_PART)
+
+
+def refuses(text: str, polite: bool = False) -> bool:
+    """A clear "I do not want to take part", in any words; with `polite`, "no thank you" counts too."""
+    spoken = normal(text)
+    if polite and _starts(spoken, POLITE_NO):
+        return True
+    return any(re.search(pattern, spoken) for pattern in REFUSAL)
+
+
+def corrected(text: str) -> str | None:
+    """The answer someone corrects to ("no wait, I meant no"), else None."""
+    found = re.search(CORRECTION, normal(text))
+    if found is None:
+        return None
+    return "yes" if found.group(4) in ("yes", "tak") else "no"

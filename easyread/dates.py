@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from easyread.languages import locale
@@ -12,11 +12,32 @@ UK = ZoneInfo("Europe/London")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def _day(on: date, language: str) -> str:
+    # A language can name the day differently inside a date ("wtorek", lower case) than on a button.
+    day_key = f"dates.day_{DAYS[on.weekday()]}"
+    return text(day_key if has(day_key, language) else f"choices.day_{DAYS[on.weekday()]}", language)
+
+
+def spoken_date(on: date, language: str) -> str:
+    """ "Friday 13 March", "piątek, 13 marca"."""
+    month = text(f"dates.month_{on.month}", language)
+    return text("dates.on_date", language, day=_day(on, language), date=on.day, month=month)
+
+
+def working_days_after(start: datetime, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`, in UK time. Bank holidays are not counted
+    out, so the date can come a day early, never late."""
+    on = (start if start.tzinfo else start.replace(tzinfo=UTC)).astimezone(UK).date()
+    while days > 0:
+        on += timedelta(days=1)
+        if on.weekday() < 5:
+            days -= 1
+    return on
+
+
 def spoken_datetime(at: datetime, language: str) -> str:
     local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UK)
-    # A language can name the day differently inside a date ("wtorek", lower case) than on a button.
-    day_key = f"dates.day_{DAYS[local.weekday()]}"
-    day = text(day_key if has(day_key, language) else f"choices.day_{DAYS[local.weekday()]}", language)
+    day = _day(local.date(), language)
     month = text(f"dates.month_{local.month}", language)
     if locale(language).clock == 24:
         return text("dates.at", language, day=day, date=local.day, month=month, time=f"{local.hour}:{local.minute:02d}")

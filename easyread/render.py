@@ -31,6 +31,8 @@ PAYLOADS: dict[str, str] = {
     "stop": "/stop",
     "yes_right": "/affirm",
     "no_change": "/deny",
+    "take_part": "/affirm",
+    "not_take_part": "/deny",
 }
 
 # Choices answered without the language model (server.inbound sends them straight to the stage's action).
@@ -66,8 +68,19 @@ EXPLAIN_STEPS = (
     "can_stop",
     "contact",
 )
-# Every step of the explanation can also be asked about directly, and two more things besides.
-QUESTIONS = ("who_are_you", *EXPLAIN_STEPS, "meet_how")
+# Every step of the explanation can also be asked about directly, and what people in the pilots asked besides.
+QUESTIONS = (
+    "who_are_you",
+    *EXPLAIN_STEPS,
+    "meet_how",
+    "must_take_part",
+    "why_me",
+    "is_real",
+    "how_long",
+    "afterwards",
+    "someone_answers",
+    "contact_when",
+)
 
 
 # The picture shown beside a message in the web chat (easyread/pictures/<name>.svg); its words are the alt text,
@@ -106,6 +119,15 @@ PICTURES: dict[str, str] = {
     "answer_contact": "phone",
     "answer_meet_how": "video_call",
     "carry_on": "question",
+    "consent_facts": "information",
+    "stop_readback": "stop",
+    "answer_must_take_part": "stop",
+    "answer_why_me": "person",
+    "answer_is_real": "phone",
+    "answer_how_long": "talk",
+    "answer_afterwards": "information",
+    "answer_someone_answers": "helper",
+    "answer_contact_when": "calendar",
     "ask_consent": "question",
     "readback_yes": "yes",
     "readback_no": "no",
@@ -152,6 +174,16 @@ def _catalogue() -> dict[str, Spec]:
         "welcome_back": Spec("welcome_back"),
         "why_contact": Spec("why_contact"),
         "carry_on": Spec("carry_on", ("next", "say_again")),
+        "consent_facts": Spec("consent_facts"),
+        "stop_readback": Spec("stop_readback", ("yes_right", "no_change")),
+        "not_stopped": Spec("not_stopped"),
+        "you_are_welcome": Spec("you_are_welcome"),
+        "cannot_skip": Spec("cannot_skip"),
+        "not_understood_again": Spec("not_understood_again"),
+        "hint_yes_no": Spec("hint_yes_no"),
+        "hint_step": Spec("hint_step"),
+        "hint_skip": Spec("hint_skip"),
+        "hint_choice": Spec("hint_choice"),
         "ask_consent": Spec("ask_consent", ("yes", "no", "not_sure")),
         "readback_yes": Spec("readback_yes", ("yes_right", "no_change")),
         "readback_no": Spec("readback_no", ("yes_right", "no_change")),
@@ -202,7 +234,10 @@ def _catalogue() -> dict[str, Spec]:
         "choose_language": Spec("choose_language", LANGUAGE_BUTTONS),
     }
     for step in EXPLAIN_STEPS:
-        specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "say_again"))
+        specs[f"explain_{step}"] = Spec(f"explain_{step}")
+    # The last message of each part of the explanation: carry on, or answer the question now.
+    for step in ("what_info", "how_used"):
+        specs[f"explain_{step}"] = Spec(f"explain_{step}", ("next", "take_part", "not_take_part"))
     for question in QUESTIONS:
         specs[f"answer_{question}"] = Spec(f"answer_{question}")
     return {f"utter_{name}": spec for name, spec in specs.items()}
@@ -214,6 +249,9 @@ RESPONSES = _catalogue()
 EXAMPLE_ARGS: dict[str, object] = {
     "council": "London Borough of Hammersmith and Fulham",
     "when": "Wednesday 30 September at 10:30am",
+    "by": "Wednesday 30 September",
+    "helpline": "03000 616161",
+    "minutes": 60,
     "summary": (
         "Meet by: Face to face somewhere else. Help you need: Easy read, Large print. Days: Monday, Tuesday, "
         "Wednesday. Time of day: Morning. Dates to avoid: not the week of 12 March. Contact you by: Text."
@@ -317,13 +355,11 @@ def picture_alt(url: str, language: str) -> str | None:
     return text(f"pictures.{name}", language) if name in PICTURE_NAMES else None
 
 
-def notice_text(language: str, channel: str) -> str:
-    """The explanation and the question exactly as shown: what a consent record's version hash covers."""
-    names = [f"utter_explain_{step}" for step in EXPLAIN_STEPS]
-    names += ["utter_ask_consent", "utter_readback_yes", "utter_readback_no"]
+def notice_text(language: str, channel: str, names: tuple[str, ...]) -> str:
+    """The messages `names` exactly as shown on this channel: what a consent record's version hash covers."""
     parts = []
     for name in names:
-        message = render(name, language, channel)
+        message = render(f"utter_{name}", language, channel)
         assert message is not None
         parts.append(message.text)
     return "\n".join(parts)

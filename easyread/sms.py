@@ -131,6 +131,21 @@ def fitted(text: str) -> str:
     return plainer if segments(plainer).count < segments(text).count else text
 
 
+def as_texts(messages: list[Rendered], language: str) -> tuple[list[str], dict[str, str]]:
+    """A turn's messages as few texts as they fit in (each within MAX_SEGMENTS), and the numbered choices offered
+    by the last one. A person on a basic phone gets one text for one answer where the words allow it."""
+    texts: list[str] = []
+    offered: dict[str, str] = {}
+    for message in messages:
+        body, offered = to_sms(message, language)
+        joined = f"{texts[-1]}\n{body}" if texts else body
+        if texts and segments(fitted(joined)).count <= MAX_SEGMENTS:
+            texts[-1] = joined
+        else:
+            texts.append(body)
+    return [fitted(text) for text in texts], offered
+
+
 def choice_for(reply: str, choices: dict[str, str]) -> str | None:
     """The payload for a reply that is just one of the numbers offered, else None (the words go on as typed)."""
     match = _NUMBER_REPLY.fullmatch(reply)

@@ -27,7 +27,6 @@ from server.rest import (
     job_runs,
     meetings,
     outbox,
-    rasa,
     tokens,
     twilio,
     users,
@@ -41,7 +40,7 @@ from server.settings import get_settings
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
     background = [asyncio.create_task(retry.loop(app.state.rasa))]
     if settings.jobs_interval_seconds > 0:
         background.append(asyncio.create_task(jobs.loop()))
@@ -67,7 +66,6 @@ def create_app() -> FastAPI:
     for module in (
         chat,
         twilio,
-        rasa,
         councils,
         assessments,
         tokens,

@@ -1,75 +1,74 @@
-"""Runs one custom action for a conversation: for Rasa's action webhook, and directly when Rasa is not needed
-(STOP must work even if Rasa is down)."""
+"""Runs one turn of the dialogue (dialogue/) for a stored message, and renders what it says.
+
+The model is asked only when the words need it (see `needs_model`): buttons, numbers, STOP, harm and typed
+answers to questions with fixed choices are read without it, so they work even when Rasa is down.
+"""
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.orm import Session
 
-from actions import REGISTRY
-from actions.base import CAPTURE, Turn
-from easyread.languages import requested
+from actions.consent import current_state
+from dialogue import engine
+from dialogue.reading import NO_MODEL, Move, Understanding, doubtful, read
+from dialogue.stages import Kind, stage
+from dialogue.turn import Turn
 from easyread.render import Rendered, render
-from server.domain import conversations, councils
+from server.domain import councils, invite_codes
 from server.domain.models import Case, Conversation
 
+log = logging.getLogger(__name__)
 # A response's argument naming the language to render it in, when it is not the one the message came in.
 LANGUAGE_ARG = "language"
+# Read without the model, these are all they can be.
+SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP)
 
 
-def _turn(session: Session, conversation: Conversation, intent: str, confidence: float, text: str) -> Turn | None:
+def _turn(session: Session, conversation: Conversation, text: str) -> Turn | None:
     case = session.get(Case, conversation.case_id) if conversation.case_id is not None else None
     if case is None:
         return None
-    return Turn(
-        session=session,
-        conversation=conversation,
-        case=case,
-        intent=intent,
-        confidence=confidence,
-        council_name=councils.get(session, case.council_id).name,
-        text=text,
-    )
+    return Turn(session, conversation, case, councils.get(session, case.council_id).name, text)
 
 
-def _finish(session: Session, conversation: Conversation, turn: Turn, language: str) -> list[dict[str, object]]:
-    if turn.understood:
-        conversations.note_understood(session, conversation, understood=True)
-    if conversation.language != language:
-        # The person switched language this turn: Rasa's message metadata still names the old one, so each
-        # response carries the new one to the NLG endpoint.
-        return [{**response, LANGUAGE_ARG: conversation.language} for response in turn.responses]
-    return turn.responses
+def needs_model(session: Session, conversation: Conversation, text: str) -> bool:
+    """Whether the words need the language model: not for a button, a number, STOP, or a typed answer that
+    names one of the stage's choices; free text needs it only to tell a question from an answer."""
+    turn = _turn(session, conversation, text)
+    if turn is None:
+        return False
+    if text.startswith("/") or invite_codes.normalise(text) == turn.case.invite_code:
+        return False  # a button, or the code that opened the conversation
+    here = stage(conversation.stage)
+    if here.kind is Kind.START and len(text.split()) <= 2 and "?" not in text:
+        return False  # "hi", "hello there": the greeting needs no model
+    reading = read(here, text, conversation.language, NO_MODEL, current_state(turn) == "given")
+    if reading.move in SURE_MOVES:
+        return False
+    if reading.move is not Move.ANSWER:
+        return True
+    return here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
 
 
-def capture(session: Session, conversation: Conversation, text: str) -> list[dict[str, object]] | None:
-    """A typed answer to a question with its own choices or free text; None when it is not one (ask Rasa)."""
-    handler = CAPTURE.get(conversation.stage)
-    if handler is None or text.startswith("/"):
-        return None
-    if conversation.stage != "pref_language" and requested(text) is not None:
-        # "po polsku" while a name or a date is asked for is a request to switch, not the answer (Rasa decides).
-        # Asked which language they speak (for an interpreter), naming one is the answer.
-        return None
-    turn = _turn(session, conversation, "capture", 1.0, text)
-    if turn is None or not handler(turn):
-        return None
-    return _finish(session, conversation, turn, conversation.language)
-
-
-def run(
-    session: Session, conversation: Conversation, action: str, intent: str, confidence: float, text: str = ""
-) -> list[dict[str, object]]:
-    """The responses (names and arguments) the action chose; the conversation must belong to a case."""
-    turn = _turn(session, conversation, intent, confidence, text)
+def answer(session: Session, conversation: Conversation, text: str, nlu: Understanding) -> list[dict[str, object]]:
+    """The responses (names and arguments) for one message; the conversation must belong to a case."""
+    turn = _turn(session, conversation, text)
     if turn is None:
         return [{"response": "utter_ask_code"}]
     language = conversation.language
-    REGISTRY[action](turn)
-    return _finish(session, conversation, turn, language)
-
-
-def known(action: str) -> bool:
-    return action in REGISTRY
+    try:
+        with session.begin_nested():
+            engine.take(turn, nlu)
+    except Exception as exc:  # an error of ours must not lose the message or leave the person without a reply
+        log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": conversation.stage})
+        session.expire(conversation)
+        return [{"response": "utter_error_try_again"}]
+    if conversation.language != language:
+        # The person switched language this turn: every response is said in the new one.
+        return [{**response, LANGUAGE_ARG: conversation.language} for response in turn.responses]
+    return turn.responses
 
 
 def rendered(responses: list[dict[str, object]], language: str, channel: str) -> list[Rendered]:

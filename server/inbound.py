@@ -1,21 +1,20 @@
-"""One path for every message a person sends, whatever the channel: store it, find its case, ask Rasa.
+"""One path for every message a person sends, whatever the channel: store it, find its case, understand it
+(with Rasa only when the words need it), and answer it with the dialogue (dialogue/).
 
-Channels only translate to and from this; what happens next is decided by the actions and the domain.
+Channels only translate to and from this; what happens next is decided by the dialogue and the domain.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from easyread.languages import fold
-from easyread.render import Rendered, picture_alt, render
+from dialogue.reading import NO_MODEL
+from easyread.render import Rendered, render
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, invite_codes
@@ -23,27 +22,6 @@ from server.domain.conversations import LinkResult
 from server.domain.db import session_scope
 from server.domain.models import Conversation, Message
 from server.settings import get_settings
-
-# Single-word opt-outs (Twilio's list) always stop, whatever the model makes of them, even with Rasa down.
-STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
-# "Talk to a person" in one word, in each language we speak (CZŁOWIEK reads CZLOWIEK once its accent is off).
-PERSON_WORDS = frozenset({"PERSON", "HUMAN", "CZLOWIEK"})
-# A language's button: "lang:pl".
-LANGUAGE_CHOICE = re.compile(r"lang:[a-z]{2,3}")
-
-
-def keyword(text: str) -> str:
-    """A one-word message as a keyword: case, accents, spaces and punctuation do not matter."""
-    return re.sub(r"[^A-Za-z]", "", fold(text)).upper() if len(text) <= 20 else ""
-
-
-def as_command(text: str) -> str:
-    """One-word requests every channel honours, whatever the model makes of them."""
-    return "/request_human" if keyword(text) in PERSON_WORDS else text
-
-
-def is_stop(text: str) -> bool:
-    return text.strip() == "/stop" or keyword(text) in STOP_WORDS
 
 
 @dataclass
@@ -76,33 +54,6 @@ def say(name: str, language: str, channel: str, **args: object) -> Rendered:
     return message
 
 
-def from_rasa(message: dict[str, Any]) -> Rendered:
-    custom = message.get("custom") if isinstance(message.get("custom"), dict) else {}
-    return Rendered(
-        text=str(message.get("text") or ""),
-        buttons=[
-            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-            for b in message.get("buttons") or []
-            if isinstance(b, dict)
-        ],
-        image=message.get("image") or None,
-        audio=(custom or {}).get("audio"),
-    )
-
-
-def from_rasa_all(raw: list[dict[str, Any]], language: str) -> list[Rendered]:
-    """Rasa's messages as ours. Rasa sends a message's picture as a message of its own, straight after the words:
-    it goes back beside them, with its text alternative in the person's language."""
-    messages: list[Rendered] = []
-    for message in raw:
-        if message.get("text"):
-            messages.append(from_rasa(message))
-        elif message.get("image") and messages and messages[-1].image is None:
-            messages[-1].image = str(message["image"])
-            messages[-1].alt = picture_alt(messages[-1].image, language)
-    return messages
-
-
 def _link(session: Session, conversation: Conversation, message: Inbound) -> tuple[Rendered, int] | None:
     """Tie a new conversation to its case; None when linked, else what to tell the person and the status."""
     settings = get_settings()
@@ -112,11 +63,12 @@ def _link(session: Session, conversation: Conversation, message: Inbound) -> tup
         if case is not None:
             conversations.attach(session, conversation, case)
             return None
-    candidate = message.invite_code or (message.text if invite_codes.looks_like_code(message.text) else None)
-    if candidate is None:
+    # A code on its own, or inside a sentence ("my mum got your letter, the code is K7PQ2MXA").
+    candidates = [message.invite_code] if message.invite_code else invite_codes.find_codes(message.text)
+    if not candidates:
         return say("ask_code", language, message.channel), 200
-    result = conversations.link_by_code(
-        session, conversation, candidate, message.attempt_key, settings.code_attempts_per_hour
+    result = conversations.link_by_codes(
+        session, conversation, candidates, message.attempt_key, settings.code_attempts_per_hour
     )
     if result is LinkResult.LOCKED:
         return say("code_locked", language, message.channel), 429
@@ -127,7 +79,7 @@ def _link(session: Session, conversation: Conversation, message: Inbound) -> tup
 
 @dataclass(frozen=True)
 class ForRasa:
-    """A stored message that needs the language model to answer it."""
+    """A stored message whose words need the language model before the dialogue can answer it."""
 
     message_id: int
     conversation_id: str
@@ -144,51 +96,36 @@ _LATE: set[asyncio.Task[None]] = set()
 
 
 def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRasa | None:
-    """Everything that needs no model; the message to send to Rasa otherwise."""
-    text = as_command(message.text)
+    """Everything that needs no model; the message to understand with Rasa otherwise."""
+    text = message.text
     conversation = conversations.get_or_create(
         session, message.conversation_id, message.channel, get_settings().default_language
     )
     stored = conversations.store_inbound(session, conversation, text, message.external_id)
     reply.message_id, reply.language = stored.id, conversation.language
-    # Whatever happens next, this message is answered now, unless it waits for Rasa below.
-    stored.processed = True
     if conversation.case_id is None and safety.suggests_risk(text):
+        conversations.mark_answered(session, stored)
         reply.messages = [say("safety", reply.language, message.channel)]
         return None
     if conversation.case_id is None:
         problem = _link(session, conversation, message)
         if problem is not None:
+            conversations.mark_answered(session, stored)
             reply.messages, reply.status = [problem[0]], problem[1]
             return None
-        if not is_stop(text):
-            # Once the case is known, the conversation starts as if they had said hello.
-            text = "/greet"
     reply.case_id, reply.language = conversation.case_id, conversation.language
-    # Without the model: STOP always works, risk always gets a person, and typed answers to questions
-    # with their own choices (a day, a name) are taken as they are.
-    if is_stop(text):
-        responses: list[dict[str, object]] | None = dialogue.run(session, conversation, "action_stop", "stop", 1.0)
-    elif LANGUAGE_CHOICE.fullmatch(text):
-        # A language's button ("lang:pl") needs no model either.
-        responses = dialogue.run(session, conversation, "action_change_language", "change_language", 1.0, text)
-    elif safety.suggests_risk(text):
-        responses = dialogue.run(session, conversation, "action_distress", "distress", 1.0, text)
-    else:
-        responses = dialogue.capture(session, conversation, text)
-    if responses is not None:
-        reply.language = conversation.language
-        reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
-        return None
-    stored.processed = False
-    return ForRasa(stored.id, conversation.id, message.channel, conversation.language, conversation.case_id, text)
+    if dialogue.needs_model(session, conversation, text):
+        return ForRasa(stored.id, conversation.id, message.channel, conversation.language, conversation.case_id, text)
+    responses = dialogue.answer(session, conversation, text, NO_MODEL)
+    conversations.mark_answered(session, stored)
+    reply.language = conversation.language
+    reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
+    return None
 
 
 def _answered(message_id: int) -> None:
     with session_scope() as session:
-        row = session.get(Message, message_id)
-        if row is not None:
-            row.processed = True
+        conversations.mark_answered(session, session.get(Message, message_id))
 
 
 @dataclass(frozen=True)
@@ -199,20 +136,19 @@ class Answer:
 
 
 async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
-    """Rasa's answer, with the message marked answered; raises RasaUnavailable and leaves it waiting."""
-    raw = await rasa.send(
-        pending.conversation_id, pending.text, {"channel": pending.channel, "language": pending.language}
-    )
-    # One unit of work: marked answered, and the language read in the same round trip to the database.
+    """Understand the words with Rasa, then answer them; raises RasaUnavailable and leaves the message waiting."""
+    nlu = await rasa.parse(pending.text)
+    # One unit of work: the dialogue's turn, and the message marked answered with it.
     with session_scope() as session:
         row = session.get(Message, pending.message_id)
-        if row is not None:
-            row.processed = True
         conversation = conversations.get(session, pending.conversation_id)
-        language = conversation.language if conversation is not None else pending.language
-    messages = from_rasa_all(raw, language)
-    # Silence would leave the person wondering if anyone heard them; say so and let them try again.
-    return Answer(messages or [say("not_understood", language, pending.channel)], language)
+        if row is None or conversation is None or row.processed:
+            return Answer([], pending.language)
+        responses = dialogue.answer(session, conversation, pending.text, nlu)
+        conversations.mark_answered(session, row)
+        language = conversation.language
+        messages = dialogue.rendered(responses, language, pending.channel)
+    return Answer(messages, language)
 
 
 async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:

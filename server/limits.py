@@ -9,14 +9,12 @@ are hashes, never the number or address itself.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 import time
 import uuid
 from collections import deque
 from typing import Any, Protocol
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -192,20 +190,9 @@ def has_nul(body: bytes, content_type: bytes) -> bool:
     return content_type.startswith(b"application/x-www-form-urlencoded") and bool(_FORM_NUL.search(body))
 
 
-def _from_rasa(scope: Scope) -> bool:
-    expected = get_settings().internal_token
-    if not expected:
-        return False
-    tokens = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token", [])
-    return len(tokens) == 1 and hmac.compare_digest(tokens[0].encode(), expected.encode())
-
-
 class BodyCheck:
     """Before the application reads anything: a body over `max_bytes` gets 413; a NUL character anywhere in the
     path, query or body gets 400. Bodies are small (64 KB at most), so each is read here and handed on whole.
-
-    Rasa's own calls (/rasa/actions, /rasa/nlg, with the internal token) carry the whole conversation so far,
-    which outgrows 64 KB in a long one: they pass unchecked. Without the token they are checked like any other.
     """
 
     # The staff CSV of selected cases is the one larger body (about 50 rows, but allow for a whole council's list).
@@ -219,9 +206,6 @@ class BodyCheck:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        if path.startswith("/rasa/") and _from_rasa(scope):
-            await self.app(scope, receive, send)
-            return
         if "\x00" in path or _FORM_NUL.search(scope.get("query_string", b"")):
             await self._refuse(send, 400, "limits.unreadable", path)
             return

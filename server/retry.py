@@ -43,8 +43,7 @@ def waiting(limit: int = 50) -> list[inbound.ForRasa]:
                 conversation.channel,
                 conversation.language,
                 conversation.case_id,
-                # A code that linked the case, never answered, still means "start the conversation".
-                "/greet" if conversation.stage == "start" else inbound.as_command(message.text),
+                message.text,
             )
             for message, conversation in rows
             if conversation.case_id is not None

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     # How long a sign-in to the staff and team pages lasts before signing in again.
     session_hours: int = 8
     rasa_url: str = "http://127.0.0.1:5005"
+    # Rasa's --auth-token: the server asks Rasa's token-protected /model/parse only.
+    rasa_token: str | None = None
     # Shared secret Rasa sends back when it calls our action and NLG endpoints.
     internal_token: str | None = None
     rasa_timeout_seconds: float = 10.0
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
     code_attempts_per_hour: int = 5
+    # Working days after a yes within which the team gets in touch ("by Friday 13 March").
+    contact_within_days: int = 10
+    # Told to people who ask "is this real?", beside their council's number; and how long a talk usually takes.
+    helpline_number: str = "03000 616161"
+    talk_minutes: int = 60
     # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
     # wait"): per phone number (texts and calls), per web chat (nobody types one a second for a minute), and
     # per address (a care home or an office may share one, and the load test sends every chat from one).

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
+from dialogue.reading import is_stop, keyword
 from easyread.render import Rendered, text
-from easyread.sms import choice_for, to_sms
+from easyread.sms import as_texts, choice_for
 from server import inbound, notify
 from server.clients.rasa import RasaClient
 from server.domain import cases, conversations, invite_codes, outbound
@@ -51,7 +52,7 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
     """The texts to send back (each one SMS) for one incoming text; the same for a retried MessageSid."""
     phone = sender(raw_from)
     conversation_id = f"sms:{phone}"
-    word = inbound.keyword(body)
+    word = keyword(body)
     with session_scope() as session:
         earlier = conversations.by_external_id(session, sid)
         if earlier is not None:
@@ -63,7 +64,7 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
         return _answer_directly(phone, body, sid, "sms.help")
     if opted_out and word in START_WORDS:
         return _answer_directly(phone, body, sid, "sms.started", opt_in=True)
-    if opted_out and not inbound.is_stop(body):
+    if opted_out and not is_stop(body):
         # Nothing is sent to a number that said STOP until it says START; the message is still kept.
         return _answer_directly(phone, body, sid, "")
     message = inbound.Inbound(
@@ -77,16 +78,12 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
     reply = await inbound.handle(rasa, message)
     if reply.duplicate_of is not None:
         return reply.duplicate_of
-    bodies: list[str] = []
-    offered: dict[str, str] = {}
-    for rendered in reply.messages:
-        sms, offered = to_sms(rendered, reply.language)
-        bodies.append(sms)
+    bodies, offered = as_texts(reply.messages, reply.language)
     with session_scope() as session:
         conversations.offer_choices(session, conversation_id, offered)
         if reply.message_id is not None:
             conversations.save_reply(session, reply.message_id, bodies)
-        if inbound.is_stop(body):
+        if is_stop(body):
             outbound.opt_out(session, phone, reply.case_id)
     return bodies
 
@@ -94,10 +91,8 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
 async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
     """An answer that came after Twilio's webhook was answered: send it as new texts."""
     phone = pending.conversation_id.removeprefix("sms:")
-    offered: dict[str, str] = {}
-    language = inbound.language_now(pending)
-    for rendered in messages:
-        body, offered = to_sms(rendered, language)
+    bodies, offered = as_texts(messages, inbound.language_now(pending))
+    for body in bodies:
         await notify.send_sms(pending.case_id, "reply", phone, body)
     with session_scope() as session:
         conversations.offer_choices(session, pending.conversation_id, offered)

@@ -29,6 +29,8 @@ from urllib.parse import urlencode
 from starlette.concurrency import run_in_threadpool
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from dialogue.reading import asks_for_person, is_stop
+from dialogue.stages import KEYS_ONLY
 from easyread import languages
 from easyread import voice as spoken
 from easyread.audio import AudioCache
@@ -43,7 +45,6 @@ from server.sms import sender
 CHANNEL = "voice"
 # Stages a conversation ends in: reaching one of them during a call ends the call.
 ENDED = ("done", "stopped")
-CONFIRM = "confirm"
 TEXT_STEP = "text"
 # Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
 GATHER_TIMEOUT = 8
@@ -241,7 +242,7 @@ def _ask_keys(call: Call, language: str, intro: list[str], silences: int = 0) ->
     answer = Answer(language)
     answer.listen = [
         *intro,
-        spoken.key_prompt(choices, call.state.page, language, confirm=stage == CONFIRM),
+        spoken.key_prompt(choices, call.state.page, language, confirm=stage in KEYS_ONLY),
     ]
     _listen(answer, replace(call.state, turn=call.state.turn + 1, silences=silences, step=""), choices)
     return answer
@@ -268,7 +269,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     language = reply.language
     answer = Answer(language)
     said = [m.text for m in reply.messages if m.text.strip()]
-    ended = reply.status == 200 and (inbound.is_stop(words) or (after in ENDED and after != before))
+    ended = reply.status == 200 and (is_stop(words) or (after in ENDED and after != before))
     if reply.case_id is None or ended:
         # Nothing more to ask on this call: a stranger is told how to join by text; an ending is said goodbye to.
         answer.before = [*said, text("voice.goodbye", language)]
@@ -276,7 +277,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     else:
         state = _next_state(call.state, reply.messages if reply.status == 200 else [], language)
         choices = _choices(state, language)
-        answer.listen = [*said, spoken.key_prompt(choices, 0, language, confirm=after == CONFIRM)]
+        answer.listen = [*said, spoken.key_prompt(choices, 0, language, confirm=after in KEYS_ONLY)]
         _listen(answer, state, choices)
     twiml = await answer.twiml()
     if reply.message_id is not None:
@@ -369,7 +370,7 @@ async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mappin
             return await _ask_keys(call, language, [text("voice.wrong_key", language)]).twiml()
         return await _turn(rasa, call, payload)
     if words:
-        if stage == CONFIRM and not inbound.is_stop(words) and inbound.as_command(words) == words:
+        if stage in KEYS_ONLY and not is_stop(words) and not asks_for_person(words):
             # Consent by phone is confirmed with a key: a misheard "yes" must never be recorded.
             return await _ask_keys(call, language, [text("voice.keys_only", language)]).twiml()
         return await _turn(rasa, call, words)

@@ -114,7 +114,7 @@ def start(
     rasa_token = os.urandom(16).hex()
     server_url = f"http://127.0.0.1:{server_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
-    shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url}
+    shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url, "RASA_TOKEN": rasa_token}
     env = {"PUBLIC_BASE_URL": server_url, **env}
     for_rasa = {**(rasa_settings or {}), **shared}
     stack = Stack(server_url, rasa_url, rasa_token, model=model, rasa_env=for_rasa, logs=logs, endpoints=endpoints)

@@ -1,10 +1,13 @@
-"""The client for Rasa's REST webhook. Rasa is a separate process on loopback with no secrets."""
+"""The client for Rasa's token-protected HTTP API: `/model/parse` reads typed text (intents, best first).
+
+Rasa is a separate process on loopback with no secrets and no database; it only understands, never decides.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
+
+from dialogue.reading import Understanding
 
 
 class RasaUnavailable(Exception):
@@ -12,21 +15,27 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout: float) -> None:
+    def __init__(self, base_url: str, timeout: float, token: str | None = None) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self._params = {"token": token} if token else {}
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def parse(self, text: str) -> Understanding:
         try:
-            response = await self._http.post(
-                "/webhooks/rest/webhook", json={"sender": sender, "message": text, "metadata": metadata}
-            )
+            response = await self._http.post("/model/parse", params=self._params, json={"text": text})
             response.raise_for_status()
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise RasaUnavailable(type(exc).__name__) from exc
-        if not isinstance(body, list):
+        ranking = body.get("intent_ranking") if isinstance(body, dict) else None
+        if not isinstance(ranking, list):
             raise RasaUnavailable("unexpected body")
-        return [message for message in body if isinstance(message, dict)]
+        return Understanding(
+            tuple(
+                (str(item.get("name", "")), float(item.get("confidence") or 0.0))
+                for item in ranking
+                if isinstance(item, dict)
+            )
+        )
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -12,8 +12,6 @@ from server.domain import audit, cases, invite_codes
 from server.domain.errors import InvalidInput
 from server.domain.models import Case, Conversation, Message
 
-STAGES = ("start", "explain", "ask_consent", "confirm", "done", "stopped")
-
 
 class LinkResult(Enum):
     LINKED = "linked"
@@ -49,6 +47,13 @@ def store_inbound(session: Session, conversation: Conversation, text: str, exter
     return message
 
 
+def mark_answered(session: Session, message: Message | None) -> None:
+    """The message has its answer: it is not tried again when Rasa comes back."""
+    if message is not None:
+        message.processed = True
+        session.flush()
+
+
 def by_external_id(session: Session, external_id: str) -> Message | None:
     return session.scalars(select(Message).where(Message.external_id == external_id)).first()
 
@@ -71,9 +76,20 @@ def offer_choices(session: Session, conversation_id: str, choices: dict[str, str
 def link_by_code(
     session: Session, conversation: Conversation, code: str, attempt_key: str, per_hour: int
 ) -> LinkResult:
+    return link_by_codes(session, conversation, [code], attempt_key, per_hour)
+
+
+def link_by_codes(
+    session: Session, conversation: Conversation, candidates: list[str], attempt_key: str, per_hour: int
+) -> LinkResult:
+    """Link by the first candidate that is a case's code; one message is one attempt, however many it holds."""
     if invite_codes.locked(session, attempt_key, per_hour):
         return LinkResult.LOCKED
-    case = cases.by_invite_code(session, code)
+    case = None
+    for code in candidates:
+        case = cases.by_invite_code(session, code)
+        if case is not None:
+            break
     invite_codes.record_attempt(session, attempt_key, success=case is not None)
     if case is None:
         return LinkResult.WRONG

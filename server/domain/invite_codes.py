@@ -31,6 +31,20 @@ def looks_like_code(text: str) -> bool:
     return len(code) == LENGTH and len(text.strip()) <= LENGTH + 4
 
 
+def find_codes(text: str) -> list[str]:
+    """Codes in a message: the whole message typed as a code ("k7pq 2mxa"), or a word of a sentence that has a
+    code's shape ("the code is K7PQ2MXA"). A word must hold a digit or be typed in capitals to count, so an
+    ordinary 8-letter word ("together") is not taken for a guess."""
+    if looks_like_code(text):
+        return [normalise(text)]
+    found = []
+    for word in re.findall(r"[A-Za-z0-9]+", text):
+        shaped = len(word) == LENGTH and all(c in ALPHABET for c in word.upper())
+        if shaped and (any(c.isdigit() for c in word) or word.isupper()):
+            found.append(word.upper())
+    return found
+
+
 def attempt_key(kind: str, value: str) -> str:
     """Who is trying codes, as a keyed hash: the number or address itself is never stored."""
     return keyed_hash(f"code-attempt:{kind}", value)

@@ -2,150 +2,98 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 
-from actions import answers
+from dialogue import answers
 from easyread.render import render
 from server import dialogue
-from server.domain import audit, conversations
-from server.domain.conversations import Position
+from server.domain import audit
 from server.domain.db import session_scope
-from server.domain.models import Case
-from tests.support import INTERNAL_TOKEN, council_with_staff, new_case
+from tests.dialogue.chat import Chat
+from tests.support import council_with_staff, new_case
 
-SENDER = "langtest-0001"
-
-
-class Chat:
-    """Plays Rasa's part, as in test_flow: one action call per turn, then the NLG call for each response."""
-
-    def __init__(self, client: TestClient, case_id: int, language: str = "en") -> None:
-        self.client = client
-        self.case_id = case_id
-        self.sender = f"web:{SENDER}"
-        self.language = language
-        with session_scope() as session:
-            conversation = conversations.get_or_create(session, self.sender, "web", language)
-            case = session.get(Case, case_id)
-            assert case is not None
-            conversations.attach(session, conversation, case)
-
-    def turn(self, action: str, intent: str, text: str = "") -> list[dict[str, Any]]:
-        tracker = {
-            "sender_id": self.sender,
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 1.0},
-                # What the server sent with the message: the language before any switch.
-                "metadata": {"channel": "web", "language": self.language},
-            },
-        }
-        body = {"next_action": action, "sender_id": self.sender, "tracker": tracker, "domain": {}}
-        response = self.client.post(f"/rasa/actions?token={INTERNAL_TOKEN}", json=body)
-        assert response.status_code == 200, response.text
-        responses: list[dict[str, Any]] = response.json()["responses"]
-        return responses
-
-    def words(self, responses: list[dict[str, Any]]) -> list[str]:
-        """Each response as Rasa's NLG call renders it."""
-        said = []
-        for item in responses:
-            arguments = {k: v for k, v in item.items() if k != "response"}
-            body = {"response": item["response"], "arguments": arguments, "tracker": self.tracker(), "channel": {}}
-            rendered = self.client.post(f"/rasa/nlg?token={INTERNAL_TOKEN}", json=body).json()
-            said.append(rendered["text"])
-        return said
-
-    def tracker(self) -> dict[str, Any]:
-        return {"sender_id": self.sender, "latest_message": {"metadata": {"channel": "web", "language": self.language}}}
-
-    def move(self, stage: str, step: int = 0) -> None:
-        with session_scope() as session:
-            conversation = conversations.get(session, self.sender)
-            assert conversation is not None
-            conversations.move(session, conversation, Position(stage, step))
-
-    def languages(self) -> tuple[str, str]:
-        with session_scope() as session:
-            conversation = conversations.get(session, self.sender)
-            case = session.get(Case, self.case_id)
-            assert conversation is not None and case is not None
-            return conversation.language, case.language
+SENDER = "test-1"
 
 
 @pytest.fixture
-def case_id(client: TestClient) -> int:
+def chat(client: TestClient) -> Chat:
     council = council_with_staff(client, "West Council")
-    return int(new_case(client, council.staff, "W-1")["id"])
+    case = new_case(client, council.staff, "W-1")
+    return Chat(client, council.staff, int(case["id"]))
 
 
-def test_asking_for_polish_switches_and_asks_the_same_thing_again_in_polish(client: TestClient, case_id: int) -> None:
-    chat = Chat(client, case_id)
-    chat.move("explain", 2)
-    responses = chat.turn("action_change_language", "change_language", "can we speak Polish please")
-    assert [r["response"] for r in responses] == ["utter_language_changed", "utter_explain_what_info"]
-    assert all(r["language"] == "pl" for r in responses)
-    words = chat.words(responses)
-    assert words == [
-        render("utter_language_changed", "pl", "web").text,  # type: ignore[union-attr]
-        render("utter_explain_what_info", "pl", "web").text,  # type: ignore[union-attr]
+def words(responses: list[dict[str, object]]) -> list[str]:
+    """Each response as the server renders it, in the language it names (the new one after a switch)."""
+    said = []
+    for item in responses:
+        message = render(str(item["response"]), str(item.get(dialogue.LANGUAGE_ARG) or "en"), "web")
+        assert message is not None
+        said.append(message.text)
+    return said
+
+
+def test_asking_for_polish_switches_and_asks_the_same_thing_again_in_polish(chat: Chat) -> None:
+    chat.move("explain_2")
+    responses = chat.responses("can we speak Polish please", "change_language", 0.95)
+    assert [r["response"] for r in responses] == [
+        "utter_language_changed",
+        "utter_explain_someone_with_me",
+        "utter_explain_how_used",
     ]
-    assert "po polsku" in words[0]
+    assert all(r["language"] == "pl" for r in responses)
+    said = words(responses)
+    assert said[0] == render("utter_language_changed", "pl", "web").text  # type: ignore[union-attr]
+    assert "po polsku" in said[0]
     # The conversation and the case speak Polish from now on; it is audited, without the person's words.
     assert chat.languages() == ("pl", "pl")
     with session_scope() as session:
-        events = [e for e in audit.events_for(session, case_id) if e.action == "conversation.language_changed"]
+        events = [e for e in audit.events_for(session, chat.case_id) if e.action == "conversation.language_changed"]
         assert [(e.detail["from"], e.detail["to"]) for e in events] == [("en", "pl")]
         assert "Polish" not in str(events[0].detail)
 
 
-def test_back_to_english_in_polish_words(client: TestClient, case_id: int) -> None:
-    chat = Chat(client, case_id)
+def test_back_to_english_in_polish_words(chat: Chat) -> None:
     chat.move("ask_consent")
-    chat.turn("action_change_language", "change_language", "po polsku prosze")
-    chat.language = "pl"
-    responses = chat.turn("action_change_language", "change_language", "wolę po angielsku")
+    chat.turn("po polsku prosze", "change_language", 0.95)
+    responses = chat.responses("wolę po angielsku", "change_language", 0.95)
     assert [r["response"] for r in responses] == ["utter_language_changed", "utter_ask_consent"]
-    assert chat.words(responses)[0] == "OK. We will talk in English now."
+    assert words(responses)[0] == "OK. We will talk in English now."
     assert chat.languages() == ("en", "en")
 
 
-def test_asking_for_another_language_offers_the_ones_we_speak(client: TestClient, case_id: int) -> None:
-    chat = Chat(client, case_id)
+def test_asking_for_another_language_offers_the_ones_we_speak(chat: Chat) -> None:
     chat.move("ask_consent")
-    responses = chat.turn("action_change_language", "change_language", "can we use another language")
-    assert [r["response"] for r in responses] == ["utter_choose_language"]
+    assert chat.turn("can we use another language", "change_language", 0.95) == ["utter_choose_language"]
     question = render("utter_choose_language", "en", "web")
     assert question is not None
     assert [(b["title"], b["payload"]) for b in question.buttons] == [("English", "lang:en"), ("Polski", "lang:pl")]
     assert chat.languages() == ("en", "en")
 
 
-def test_a_language_button_works_without_the_model(client: TestClient, case_id: int) -> None:
-    chat = Chat(client, case_id)
+def test_a_language_button_works_without_the_model(client: TestClient, chat: Chat) -> None:
     chat.move("ask_consent")
-    reply = client.post("/chat/messages", json={"sender": SENDER, "message": "lang:pl"})
+    sender = chat.sender.removeprefix("web:")
+    reply = client.post("/chat/messages", json={"sender": sender + "-page", "message": "lang:pl"})
     assert reply.status_code == 200, reply.text
-    texts = [m["text"] for m in reply.json()]
-    assert texts[0] == "Dobrze. Teraz rozmawiamy po polsku."
-    assert texts[1].startswith("Czy chcesz wziąć udział?")
-    assert [b["title"] for b in reply.json()[1]["buttons"]] == ["Tak", "Nie", "Jeszcze nie wiem"]
+    # A new page without a code is asked for it; the same conversation's button switches at once.
+    responses = chat.responses("lang:pl")
+    assert [r["response"] for r in responses] == ["utter_language_changed", "utter_ask_consent"]
     assert chat.languages() == ("pl", "pl")
 
 
-def test_a_switch_asked_for_while_a_name_is_asked_is_not_taken_as_the_name(client: TestClient, case_id: int) -> None:
-    chat = Chat(client, case_id)
+def test_a_meeting_answer_that_names_a_language_never_switches_the_conversation(chat: Chat) -> None:
+    chat.move("pref_support")
+    said = chat.turn("I need an interpreter, I speak Polish")
+    assert said == ["utter_ask_language"]
+    assert chat.turn("Polish") == ["utter_ask_days"]
+    assert chat.languages() == ("en", "en")
+
+
+def test_a_switch_asked_for_while_a_name_is_asked_is_not_taken_as_the_name(chat: Chat) -> None:
     chat.move("rep_name")
-    with session_scope() as session:
-        conversation = conversations.get(session, chat.sender)
-        assert conversation is not None
-        assert dialogue.capture(session, conversation, "po polsku prosze") is None
-        conversation.stage = "pref_language"
-        # Asked which language they speak (for an interpreter), "Polish" is the answer.
-        assert dialogue.capture(session, conversation, "Polish") is not None
+    assert chat.turn("po polsku prosze", "change_language", 0.95)[0] == "utter_language_changed"
+    assert chat.languages() == ("pl", "pl")
 
 
 @pytest.mark.parametrize(

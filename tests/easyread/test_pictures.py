@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
 
 import pytest
 
 from easyread.render import PICTURE_NAMES, PICTURES, PICTURES_DIR, RESPONSES, has, render
-from server.inbound import from_rasa_all
 
 SVG = "{http://www.w3.org/2000/svg}"
 LANGUAGES = ("en", "pl")
@@ -57,20 +55,3 @@ def test_a_text_or_a_call_has_no_picture() -> None:
     for channel in ("sms", "voice"):
         message = render("utter_explain_can_stop", "en", channel)
         assert message is not None and message.image is None and message.alt is None
-
-
-def test_a_picture_rasa_sends_apart_goes_back_beside_its_words() -> None:
-    raw: list[dict[str, Any]] = [
-        {
-            "recipient_id": "x",
-            "text": "You can stop at any time.",
-            "buttons": [{"title": "Next", "payload": "/continue"}],
-        },
-        {"recipient_id": "x", "image": "/pictures/stop.svg"},
-        {"recipient_id": "x", "text": "Do you want to carry on?"},
-    ]
-    messages = from_rasa_all(raw, "pl")
-    assert [m.text for m in messages] == ["You can stop at any time.", "Do you want to carry on?"]
-    assert messages[0].image == "/pictures/stop.svg"
-    assert messages[0].alt == render("utter_explain_can_stop", "pl", "web").alt  # type: ignore[union-attr]
-    assert messages[1].image is None

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dialogue.stages import NOTICE
 from easyread.languages import available
 from easyread.render import EXAMPLE_ARGS, PAYLOADS, RESPONSES, keys, notice_text, render
 
@@ -28,7 +29,7 @@ def test_every_response_renders_in_english_on_the_web() -> None:
 
 
 def test_every_button_sends_an_intent_the_model_knows_or_an_answer_we_read_directly() -> None:
-    from actions.answers import choices
+    from dialogue.answers import choices
 
     intents = _intents()
     for payload in PAYLOADS.values():
@@ -38,7 +39,7 @@ def test_every_button_sends_an_intent_the_model_knows_or_an_answer_we_read_direc
             assert payload.removeprefix("lang:") in available(), payload
         elif ":" in payload:
             field, value = payload.split(":")
-            from actions import answers
+            from dialogue import answers
 
             words = {
                 "role": answers.ROLE_WORDS,
@@ -66,11 +67,12 @@ def test_rasa_built_in_responses_are_not_ours() -> None:
 
 
 def test_the_consent_notice_covers_the_explanation_and_the_question() -> None:
-    notice = notice_text("en", "web")
-    question = render("utter_ask_consent", "en", "web")
-    assert question is not None
-    assert question.text in notice
-    assert notice == notice_text("en", "web")
+    notice = notice_text("en", "web", NOTICE)
+    for name in ("explain_what_happens", "explain_can_stop", "consent_facts", "ask_consent", "readback_yes"):
+        shown = render(f"utter_{name}", "en", "web")
+        assert shown is not None and shown.text in notice
+    # A text shows the shorter explanation, so its record points at other words.
+    assert notice != notice_text("en", "sms", NOTICE)
 
 
 # Words for staff only (the council's and the team's pages): English is enough there.

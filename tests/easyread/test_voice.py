@@ -52,10 +52,14 @@ def test_choices_are_numbered_in_order_and_9_and_0_are_not_choices() -> None:
     assert payload_for("9", choices, 0) == "/repeat"
     assert payload_for("0", choices, 0) == "/request_human"
     assert payload_for("#", choices, 0) is None
-    step = render("utter_explain_what_happens", "en", "voice")
-    assert step is not None
+    carry_on = render("utter_carry_on", "en", "voice")
+    assert carry_on is not None
     # "Say it again" is key 9 everywhere, so it is not also a numbered choice.
-    assert [c.payload for c in choices_of(step, "en")] == ["/continue"]
+    assert [c.payload for c in choices_of(carry_on, "en")] == ["/continue"]
+    # Each part of the explanation ends with: go on, or answer the question now.
+    step = render("utter_explain_what_info", "en", "voice")
+    assert step is not None
+    assert [c.payload for c in choices_of(step, "en")] == ["/continue", "/affirm", "/deny"]
 
 
 def test_the_read_back_is_answered_with_keys_for_right_and_wrong() -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, func, select
 
+from dialogue.reading import Understanding
 from server import retry
 from server.clients.rasa import RasaClient
 from server.domain import cases, conversations, councils
@@ -27,12 +28,14 @@ def run(coroutine: Coroutine[Any, Any, int]) -> int:
 
 
 class FakeRasa(RasaClient):
+    """Rasa's /model/parse as it answers "what happens next" (the live stack tests use the real one)."""
+
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def send(self, sender: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+    async def parse(self, text: str) -> Understanding:
         self.asked.append(text)
-        return [{"text": "The answer."}]
+        return Understanding((("ask_what_happens", 0.93), ("continue", 0.04)))
 
 
 def waiting_message() -> int:

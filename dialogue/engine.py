@@ -1,0 +1,62 @@
+"""Takes one turn: reads the message against the stage, records the answer and moves on, or repairs.
+
+The position (stage, pending answer, where to go back to) lives in the database, so nothing is lost between turns.
+"""
+
+from __future__ import annotations
+
+from actions import RECORDERS
+from actions.consent import STAY, current_state
+from dialogue import repair
+from dialogue.moves import ask, go, here, resume_stage
+from dialogue.reading import Move, Reading, Understanding, read
+from dialogue.stages import STAGES, Kind, Stage
+from dialogue.turn import Turn
+from server.domain import conversations
+from server.settings import get_settings
+
+# What the person may say first that is not an answer to "who is this for" and still starts plainly.
+PLAIN_START = (Move.ANSWER, Move.CHITCHAT, Move.NOT_UNDERSTOOD, Move.REPEAT)
+
+
+def take(turn: Turn, nlu: Understanding) -> None:
+    """Answer one message."""
+    now = here(turn)
+    consented = current_state(turn) == "given"
+    reading = read(now, turn.text, turn.language, nlu, consented)
+    if now.kind is Kind.START and reading.move not in (Move.STOP, Move.DISTRESS, Move.HUMAN):
+        # The first message, whatever it is, gets the greeting; an early answer or a question is then heard.
+        turn.say("greet", council=turn.council_name)
+        turn.say("why_contact", council=turn.council_name)
+        go(turn, STAGES["who"], asking=reading.move in PLAIN_START)
+        if reading.move in PLAIN_START:
+            return
+        now = STAGES["who"]
+    if reading.move is Move.ANSWER:
+        answer(turn, now, reading)
+    else:
+        repair.handle(turn, now, reading, consented)
+    if turn.understood:
+        conversations.note_understood(turn.session, turn.conversation, understood=True)
+
+
+def answer(turn: Turn, now: Stage, reading: Reading) -> None:
+    if now.consent is not None and reading.confidence < get_settings().consent_min_confidence:
+        # A consent answer the model is unsure of is asked again, never guessed.
+        repair.not_understood(turn, now)
+        return
+    value = reading.value
+    chosen = RECORDERS[now.records](turn, value, reading.extra) if now.records else None
+    if chosen == STAY:
+        return
+    key = value[0] if isinstance(value, list) and len(value) == 1 else value
+    target = chosen or now.goes.get(str(key)) or now.goes.get("*")
+    for name in now.then_says:
+        turn.say(name)
+    if target is None and now.consent == "stop":
+        target = resume_stage(turn).name
+    if target is None:
+        # An answer with nowhere further to go (a yes after everything is done): say the stage again.
+        ask(turn)
+        return
+    go(turn, STAGES[target])

@@ -1,0 +1,250 @@
+"""The conversation, top to bottom: every stage, what it asks, what answer it expects, where each answer goes.
+
+A stage asks with one or more messages (response names in easyread/, without "utter_"). Its kind says what it
+waits for: yes or no, one (or several) of its choices, free text, a phone number or an email, "ok" to carry on.
+`goes` names the next stage for each answer ("*" for any answer). What an answer records is in `records`, the
+name of a function in actions/ (actions.RECORDERS), which may also choose the next stage (a helper who already
+said "I'm her daughter" skips the question about who they are). Going off this path (a question, "say that
+again", a correction, not understood, a person) is handled once for every stage, in dialogue/repair.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from dialogue import answers
+
+
+class Kind(StrEnum):
+    START = "start"  # nothing asked yet: any message starts the conversation
+    STEP = "step"  # part of the explanation: "ok" or "next" carries on
+    YES_NO = "yes_no"
+    CHOICE = "choice"  # one of the choices (or several, when `many`)
+    TEXT = "text"  # free text, kept as typed
+    CONTACT = "contact"  # a phone number or an email, kept as typed
+    END = "end"  # nothing asked: the conversation is over, or waits for the team
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    asks: tuple[str, ...]
+    kind: Kind
+    goes: dict[str, str] = field(default_factory=dict)
+    records: str | None = None
+    skippable: bool = False
+    # Choices: value -> the words that name it; a button sends "<payload>:<value>".
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    payload: str = ""
+    many: bool = False
+    # What "none" or "no" (empty="none") or "any" (empty="any") means at a choice or free-text stage.
+    empty: str | None = None
+    # Choices the model recognises as intents ("it's me" -> identify_self), and what a plain "yes" chooses.
+    intents: dict[str, str] = field(default_factory=dict)
+    yes_means: str | None = None
+    # A yes or no about consent itself: the question, its read-back, a withdrawal's read-back, the check before
+    # the meeting. Such an answer needs a sure reading (and, by phone, a key press at a read-back).
+    consent: str | None = None
+    # Said on leaving the stage by its answer, before the next stage's question (the explanation's last part).
+    then_says: tuple[str, ...] = ()
+    # Nothing is being asked: after a question or small talk the stage is not asked again.
+    ended: bool = False
+
+
+HELPER_WORDS = tuple(word for words in answers.ROLE_WORDS.values() for word in words)
+HELPER_WORDS += ("helping", "for my", "on behalf", "for her", "for him", "for them", "pomagam", "w imieniu")
+SELF_WORDS = ("me", "myself", "for me", "its me", "it's me", "mine", "ja", "dla mnie", "to ja", "do mnie", "mnie")
+
+FLOW: tuple[Stage, ...] = (
+    # Hello, who we are, why we got in touch, and (early and kindly) who is replying.
+    Stage("start", ("greet", "why_contact", "ask_who"), Kind.START, goes={"*": "who"}),
+    Stage(
+        "who",
+        ("ask_who",),
+        Kind.CHOICE,
+        # A helper's words first: "it's me, her daughter" is someone helping.
+        choices={"helper": HELPER_WORDS, "self": SELF_WORDS},
+        payload="who",
+        intents={"self": "identify_self", "helper": "identify_helper"},
+        yes_means="self",
+        goes={"self": "explain_1", "helper": "rep_role"},
+        records="helper_starts",
+    ),
+    # Someone helping: who they are to the person, their name, how to reach them, and what they do for them.
+    Stage(
+        "rep_role",
+        ("ask_role",),
+        Kind.CHOICE,
+        choices=answers.ROLE_WORDS,
+        payload="role",
+        goes={"*": "rep_name"},
+        records="helper_role",
+    ),
+    Stage("rep_name", ("ask_rep_name",), Kind.TEXT, skippable=True, goes={"*": "rep_contact"}, records="helper_name"),
+    Stage(
+        "rep_contact",
+        ("ask_rep_contact",),
+        Kind.CONTACT,
+        skippable=True,
+        goes={"*": "rep_join"},
+        records="helper_contact",
+    ),
+    Stage("rep_join", ("ask_join",), Kind.YES_NO, goes={"yes": "rep_behalf", "no": "rep_behalf"}, records="joins"),
+    Stage(
+        "rep_behalf",
+        ("ask_behalf",),
+        Kind.YES_NO,
+        goes={"yes": "explain_1", "no": "explain_1"},
+        records="on_behalf",
+    ),
+    # Case tracking explained in small steps; the person can answer the question at any of them.
+    Stage(
+        "explain_1",
+        ("explain_what_happens", "explain_who_talk", "explain_what_info"),
+        Kind.STEP,
+        goes={"next": "explain_2"},
+    ),
+    Stage(
+        "explain_2",
+        ("explain_someone_with_me", "explain_how_used"),
+        Kind.STEP,
+        goes={"next": "ask_consent"},
+        then_says=("explain_can_stop", "explain_contact"),
+    ),
+    # The question, its read-back, and the answer recorded only once the person says it is right.
+    Stage(
+        "ask_consent",
+        ("ask_consent",),
+        Kind.YES_NO,
+        goes={"yes": "confirm", "no": "confirm", "unsure": "ask_consent"},
+        records="consent_answer",
+        consent="question",
+    ),
+    Stage(
+        "confirm",
+        ("readback",),
+        Kind.YES_NO,
+        goes={"yes": "pref_how", "no": "ask_consent", "correct": "confirm"},
+        records="consent_confirmed",
+        consent="confirm",
+    ),
+    # How they would like to meet: every question can be skipped, every answer is saved at once.
+    Stage(
+        "pref_how",
+        ("ask_how",),
+        Kind.CHOICE,
+        choices=answers.HOW_WORDS,
+        payload="how",
+        skippable=True,
+        goes={"*": "pref_support"},
+        records="pref_how",
+    ),
+    Stage(
+        "pref_support",
+        ("ask_support",),
+        Kind.CHOICE,
+        choices=answers.SUPPORT_WORDS,
+        payload="support",
+        many=True,
+        skippable=True,
+        empty="none",
+        goes={"*": "pref_days", "interpreter": "pref_language"},
+        records="pref_support",
+    ),
+    Stage(
+        "pref_language",
+        ("ask_language",),
+        Kind.TEXT,
+        skippable=True,
+        goes={"*": "pref_days"},
+        records="pref_language",
+    ),
+    Stage(
+        "pref_days",
+        ("ask_days",),
+        Kind.CHOICE,
+        choices=answers.DAY_WORDS,
+        payload="day",
+        many=True,
+        skippable=True,
+        empty="any",
+        goes={"*": "pref_times"},
+        records="pref_days",
+    ),
+    Stage(
+        "pref_times",
+        ("ask_times",),
+        Kind.CHOICE,
+        choices=answers.TIME_WORDS,
+        payload="time",
+        many=True,
+        skippable=True,
+        empty="any",
+        goes={"*": "pref_avoid"},
+        records="pref_times",
+    ),
+    Stage(
+        "pref_avoid",
+        ("ask_avoid",),
+        Kind.TEXT,
+        skippable=True,
+        empty="none",
+        goes={"*": "pref_contact"},
+        records="pref_avoid",
+    ),
+    Stage(
+        "pref_contact",
+        ("ask_contact_by",),
+        Kind.CHOICE,
+        choices=answers.CONTACT_WORDS,
+        payload="contact",
+        skippable=True,
+        goes={"*": "pref_confirm"},
+        records="pref_contact",
+    ),
+    Stage(
+        "pref_confirm",
+        ("prefs_readback",),
+        Kind.YES_NO,
+        goes={"yes": "done", "no": "pref_how"},
+        records="prefs_confirmed",
+    ),
+    # A wish to stop the model heard in other words is read back first; recorded only when it is confirmed.
+    Stage("confirm_stop", ("stop_readback",), Kind.YES_NO, records="stop_confirmed", consent="stop"),
+    # The check a day or two before the meeting (capacity can change).
+    Stage(
+        "reconfirm",
+        ("reconfirm_ask",),
+        Kind.YES_NO,
+        goes={"yes": "done", "no": "stopped"},
+        records="reconfirmed",
+        consent="reconfirm",
+    ),
+    # Consent given and preferences saved (or the team has it from here), or the person said no or stop.
+    Stage("done", ("already_given",), Kind.YES_NO, records="changed_mind", ended=True),
+    Stage("stopped", ("after_stop",), Kind.YES_NO, records="changed_mind", ended=True),
+)
+
+STAGES = {stage.name: stage for stage in FLOW}
+# Stage names an earlier version kept in the database.
+OLD_NAMES = {"explain": "explain_1"}
+# The explanation and the question exactly as shown: what a consent record's version hash covers.
+NOTICE = (
+    *STAGES["explain_1"].asks,
+    *STAGES["explain_2"].asks,
+    *STAGES["explain_2"].then_says,
+    "consent_facts",
+    "ask_consent",
+    "readback_yes",
+    "readback_no",
+)
+
+
+# Read-backs answered by a key on the phone, so a misheard word is never recorded.
+KEYS_ONLY = frozenset(s.name for s in FLOW if s.consent in ("confirm", "stop"))
+
+
+def stage(name: str) -> Stage:
+    """The stage of this name; a name this version does not know starts the conversation again."""
+    return STAGES.get(OLD_NAMES.get(name, name), STAGES["start"])

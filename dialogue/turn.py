@@ -1,0 +1,37 @@
+"""One turn of a conversation: who it is with, what they said, and the messages the bot says back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from server.domain.models import Case, Conversation
+
+
+@dataclass
+class Turn:
+    session: Session
+    conversation: Conversation
+    case: Case
+    council_name: str
+    # What the person typed or said (or the button's payload).
+    text: str = ""
+    responses: list[dict[str, object]] = field(default_factory=list)
+    # False when this turn was not understood: three in a row hand over to a person.
+    understood: bool = True
+
+    @property
+    def channel(self) -> str:
+        return self.conversation.channel
+
+    @property
+    def language(self) -> str:
+        return self.conversation.language
+
+    @property
+    def actor(self) -> str:
+        return f"person:{self.channel}"
+
+    def say(self, name: str, **args: object) -> None:
+        self.responses.append({"response": f"utter_{name}", **args})

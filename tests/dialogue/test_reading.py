@@ -1,0 +1,157 @@
+"""Reading typed words against what the stage just asked, without the model: several phrasings at each stage."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogue.reading import NO_MODEL, Move, Understanding, read
+from dialogue.stages import FLOW, STAGES, Kind
+from easyread.render import RESPONSES
+from server.domain.invite_codes import find_codes
+
+
+def reading(stage: str, text: str, language: str = "en", consented: bool = False) -> tuple[Move, object]:
+    found = read(STAGES[stage], text, language, NO_MODEL, consented)
+    return found.move, found.value
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        # A leading yes or no with any words after it answers a yes/no question.
+        ("rep_join", "yes I will be with her", (Move.ANSWER, "yes")),
+        ("rep_join", "Yeah, I'll come along", (Move.ANSWER, "yes")),
+        ("rep_join", "nope cant make it", (Move.ANSWER, "no")),
+        ("rep_behalf", "no she is here with me", (Move.ANSWER, "no")),
+        ("ask_consent", "yeah go on then, happy to do it", (Move.ANSWER, "yes")),
+        ("ask_consent", "no thank you", (Move.ANSWER, "no")),
+        ("ask_consent", "I'd rather not take part", (Move.ANSWER, "no")),
+        ("ask_consent", "not sure", (Move.ANSWER, "unsure")),
+        ("confirm", "yes that's right", (Move.ANSWER, "yes")),
+        ("confirm", "no thats wrong", (Move.ANSWER, "no")),
+        ("pref_confirm", "yep all good", (Move.ANSWER, "yes")),
+        # Polish: "tak" and "nie" lead; a casual Polish "no" (yeah) is left to the model.
+        ("ask_consent", "tak, chętnie", (Move.ANSWER, "yes")),
+        ("ask_consent", "nie, dziękuję", (Move.ANSWER, "no")),
+    ],
+)
+def test_a_leading_yes_or_no_answers_the_question(stage: str, text: str, expected: tuple[Move, object]) -> None:
+    language = "pl" if any(c in text for c in "ęąś") or text.startswith(("tak", "nie")) else "en"
+    assert reading(stage, text, language) == expected
+
+
+def test_a_correction_at_the_read_back_changes_the_answer() -> None:
+    found = read(STAGES["confirm"], "no wait, I meant no", "en", NO_MODEL, consented=False)
+    assert (found.move, found.value, found.extra) == (Move.ANSWER, "correct", {"to": "no"})
+    found = read(STAGES["confirm"], "sorry I said yes", "en", NO_MODEL, consented=False)
+    assert found.extra == {"to": "yes"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no thank you, I'd rather not take part",
+        "no thanks",
+        "nope",
+        "I don't want to take part",
+        "not interested",
+        "not for me thanks",
+        "nie, dziękuję",
+        "nie chcę brać udziału",
+    ],
+)
+@pytest.mark.parametrize("stage", ["start", "who", "explain_1", "explain_2"])
+def test_an_early_no_is_heard_from_the_first_message_and_the_explanation(stage: str, text: str) -> None:
+    assert reading(stage, text, "pl" if "ę" in text else "en")[0] is Move.REFUSAL
+
+
+@pytest.mark.parametrize("text", ["yes I'd like to take part", "yes I am happy to take part", "count me in"])
+@pytest.mark.parametrize("stage", ["start", "who", "explain_1"])
+def test_an_early_yes_gets_the_facts_then_the_question(stage: str, text: str) -> None:
+    assert reading(stage, text)[0] is Move.EARLY_YES
+
+
+def test_at_the_explanation_ok_carries_on_and_yes_or_no_answer_the_question() -> None:
+    for text in ("ok", "OK", "okay thanks", "next", "go on", "/continue"):
+        assert reading("explain_1", text) == (Move.ANSWER, "next"), text
+    assert reading("explain_1", "yes")[0] is Move.EARLY_YES
+    assert reading("explain_2", "YES")[0] is Move.EARLY_YES
+    assert reading("explain_2", "no")[0] is Move.REFUSAL
+
+
+def test_who_is_replying_in_their_own_words() -> None:
+    assert reading("who", "yes") == (Move.ANSWER, ["self"])
+    assert reading("who", "it's me") == (Move.ANSWER, ["self"])
+    assert reading("who", "I'm her daughter") == (Move.ANSWER, ["helper"])
+    assert reading("who", "its me, her son") == (Move.ANSWER, ["helper"])
+    assert reading("who", "/identify_helper") == (Move.ANSWER, ["helper"])
+
+
+def test_after_a_yes_a_no_in_words_is_a_wish_to_stop_that_is_read_back() -> None:
+    assert reading("pref_how", "I don't want to take part any more", consented=True)[0] is Move.REFUSAL
+    assert reading("done", "leave me alone", consented=True)[0] is Move.REFUSAL
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "value"),
+    [
+        ("pref_contact", "text me", ["text"]),
+        ("pref_contact", "text me please", ["text"]),
+        ("pref_contact", "ring me", ["call"]),
+        ("pref_how", "on the phone please", ["phone"]),
+        ("pref_support", "I need an interpreter, I speak Polish", ["interpreter"]),
+        ("pref_support", "no thanks", []),
+        ("pref_days", "mondays or fridays", ["monday", "friday"]),
+        ("pref_times", "any time is fine", ["morning", "afternoon", "evening"]),
+        ("pref_how", "skip", []),
+    ],
+)
+def test_meeting_answers_are_taken_as_answers(stage: str, text: str, value: object) -> None:
+    # After a yes, "text me" is how to reach them: never a withdrawal.
+    assert reading(stage, text, consented=True) == (Move.ANSWER, value)
+
+
+def test_free_text_is_kept_as_typed_and_a_language_named_there_is_the_answer() -> None:
+    assert reading("rep_name", "Sam Jones") == (Move.ANSWER, "Sam Jones")
+    assert reading("pref_language", "Polish", consented=True) == (Move.ANSWER, "Polish")
+    assert reading("pref_avoid", "no", consented=True) == (Move.ANSWER, None)
+
+
+def test_what_always_wins() -> None:
+    for stage in ("who", "rep_name", "ask_consent", "pref_avoid", "done"):
+        assert reading(stage, "STOP")[0] is Move.STOP
+        assert reading(stage, "stop.")[0] is Move.STOP
+        assert reading(stage, "PERSON")[0] is Move.HUMAN
+        assert reading(stage, "he hits me when nobody is here")[0] is Move.DISTRESS
+
+
+def test_a_confident_second_intent_the_stage_accepts_beats_a_first_it_does_not() -> None:
+    nlu = Understanding((("nlu_fallback", 0.5), ("affirm", 0.45)))
+    found = read(STAGES["rep_join"], "I shall be there", "en", nlu, consented=False)
+    assert (found.move, found.value) == (Move.ANSWER, "yes")
+    # A question ranked first is answered, even where a yes is waited for.
+    nlu = Understanding((("ask_must_take_part", 0.8), ("affirm", 0.15)))
+    found = read(STAGES["ask_consent"], "do I have to do this", "en", nlu, consented=False)
+    assert (found.move, found.value) == (Move.QUESTION, "must_take_part")
+
+
+def test_a_code_is_found_inside_a_sentence() -> None:
+    assert find_codes("Hello, my mum got your letter, the code is K7PQ2MXA") == ["K7PQ2MXA"]
+    assert find_codes("k7pq 2mxa") == ["K7PQ2MXA"]
+    assert find_codes("we are together at home") == []
+
+
+def test_every_stage_is_reachable_and_every_message_it_says_exists() -> None:
+    reachable = {"start"}
+    for stage in FLOW:
+        reachable |= set(stage.goes.values())
+    recorded_targets = {"rep_name", "confirm", "pref_how", "pref_language", "pref_days", "stopped", "done"}
+    recorded_targets |= {"ask_consent", "confirm_stop", "reconfirm"}
+    assert {s.name for s in FLOW} <= reachable | recorded_targets
+    for stage in FLOW:
+        for target in stage.goes.values():
+            assert target in STAGES, (stage.name, target)
+        for name in (*stage.asks, *stage.then_says):
+            assert f"utter_{name}" in RESPONSES or name in ("readback",), (stage.name, name)
+        if stage.kind is Kind.CHOICE:
+            assert stage.choices, stage.name
