@@ -108,6 +108,9 @@ def read(stage: Stage, text: str, language: str, nlu: Understanding, consented: 
         return Reading(Move.LANGUAGE, words.removeprefix("lang:"))
     if words in PAYLOAD_MOVES and words != "/continue":
         return Reading(Move(PAYLOAD_MOVES[words]))
+    if words == "/greet":
+        # A call that has just been answered, or a page opened again: hello, then where they were.
+        return Reading(Move.CHITCHAT, "greet")
     answer = _answer(stage, words, language, nlu, consented)
     if answer is not None:
         return answer

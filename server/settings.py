@@ -31,8 +31,6 @@ class Settings(BaseSettings):
     rasa_url: str = "http://127.0.0.1:5005"
     # Rasa's --auth-token: the server asks Rasa's token-protected /model/parse only.
     rasa_token: str | None = None
-    # Shared secret Rasa sends back when it calls our action and NLG endpoints.
-    internal_token: str | None = None
     rasa_timeout_seconds: float = 10.0
     # Rasa slower than this: the person gets "We got your message" at once, and the answer when it comes.
     holding_reply_after_seconds: float = 4.0

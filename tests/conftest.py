@@ -17,7 +17,7 @@ from server.domain.db import engine_for, upgrade
 from server.domain.models import Base
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio, running_fake_twilio
-from tests.support import ADMIN_TOKEN, INTERNAL_TOKEN, twilio_settings
+from tests.support import ADMIN_TOKEN, twilio_settings
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -69,7 +69,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
-    monkeypatch.setenv("INTERNAL_TOKEN", INTERNAL_TOKEN)
     get_settings.cache_clear()
     yield database_url
     get_settings.cache_clear()

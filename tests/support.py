@@ -14,7 +14,6 @@ from twilio.request_validator import RequestValidator
 from tests.fakes.twilio_api import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM_NUMBER, FakeTwilio
 
 ADMIN_TOKEN = "test-admin-token-" + "x" * 16
-INTERNAL_TOKEN = "test-internal-token"
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -1,8 +1,9 @@
-"""`make bench`: latency of POST /chat/messages, POST /twilio/sms and Rasa's own REST webhook, side by side;
-then the first answer of a phone call with a cold and a warm audio cache (tools/bench_voice.py).
+"""`make bench`: latency of POST /chat/messages and POST /twilio/sms beside Rasa's /model/parse alone on the same
+typed words, interleaved in one run; then the first answer of a phone call with a cold and a warm audio cache
+(tools/bench_voice.py).
 
-Both paths run the same turns (the same custom actions and NLG calls), interleaved in one run, so the
-difference is what the server adds: storing the message, finding the case, and shaping the reply.
+A typed turn costs the server one parse plus the dialogue and the database; the difference from the parse alone
+is what the server adds. A button turn never reaches Rasa.
 """
 
 from __future__ import annotations
@@ -69,14 +70,14 @@ def run(running: stack.Stack, admin: str) -> None:
     headers = {"Authorization": f"Bearer {admin}"}
     council_id = web.post("/api/councils", json={"name": "Bench Council"}, headers=headers).json()["id"]
     pairs = []
-    for i in range(CONVERSATIONS * 2):
+    for i in range(CONVERSATIONS):
         body: dict[str, object] = {"reference": f"B-{i}", "theme": "older_people", "phone": f"+447700900{i:03d}"}
         body["council_id"] = council_id
         code = web.post("/api/cases", json=body, headers=headers).json()["invite_code"]
         sender = uuid.uuid4().hex
         web.post("/chat/messages", json={"sender": sender, "message": "/greet", "metadata": {"invite_code": code}})
         pairs.append(sender)
-    chat_senders, rasa_senders = pairs[:CONVERSATIONS], pairs[CONVERSATIONS:]
+    chat_senders = pairs[:CONVERSATIONS]
     phones = []
     for i in range(CONVERSATIONS):
         phone = f"+447700900{500 + i:03d}"
@@ -84,41 +85,37 @@ def run(running: stack.Stack, admin: str) -> None:
         web.post("/api/cases", json=body, headers=headers)
         web.post("/twilio/sms", data={"From": phone, "Body": "hi", "MessageSid": uuid.uuid4().hex})
         phones.append(phone)
-    chat_times: list[float] = []
-    rasa_times: list[float] = []
+    typed: list[float] = []
+    buttons: list[float] = []
+    parse_times: list[float] = []
     sms_times: list[float] = []
+    params = {"token": running.rasa_token}
     print(f"Measuring {ROUNDS * len(TURNS) * CONVERSATIONS} turns on each path...", flush=True)
     for _ in range(ROUNDS):
         for text in TURNS:
-            for chat_sender, rasa_sender, phone in zip(chat_senders, rasa_senders, phones, strict=True):
+            for chat_sender, phone in zip(chat_senders, phones, strict=True):
                 start = time.perf_counter()
                 response = web.post("/chat/messages", json={"sender": chat_sender, "message": text})
-                chat_times.append(time.perf_counter() - start)
+                (buttons if text.startswith("/") else typed).append(time.perf_counter() - start)
                 assert response.status_code == 200, response.text
-                start = time.perf_counter()
-                body = {
-                    "sender": f"web:{rasa_sender}",
-                    "message": text,
-                    "metadata": {"channel": "web", "language": "en"},
-                }
-                response = rasa.post("/webhooks/rest/webhook", json=body)
-                rasa_times.append(time.perf_counter() - start)
-                assert response.status_code == 200, response.text
+                if not text.startswith("/"):
+                    start = time.perf_counter()
+                    response = rasa.post("/model/parse", params=params, json={"text": text})
+                    parse_times.append(time.perf_counter() - start)
+                    assert response.status_code == 200, response.text
                 start = time.perf_counter()
                 form = {"From": phone, "Body": text, "MessageSid": uuid.uuid4().hex}
                 response = web.post("/twilio/sms", data=form)
                 sms_times.append(time.perf_counter() - start)
                 assert response.status_code == 200, response.text
     print(f"\n{'path':28} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'mean ms':>9} {'max ms':>9}")
-    print(row("POST /chat/messages", chat_times))
+    print(row("chat, typed turns", typed))
+    print(row("chat, button turns", buttons))
     print(row("POST /twilio/sms", sms_times))
-    print(row("Rasa REST webhook (bare)", rasa_times))
-    ratio50 = percentile(chat_times, 0.5) / percentile(rasa_times, 0.5)
-    ratio95 = percentile(chat_times, 0.95) / percentile(rasa_times, 0.95)
-    print(f"ratio chat/Rasa: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x")
-    sms50 = percentile(sms_times, 0.5) / percentile(rasa_times, 0.5)
-    sms95 = percentile(sms_times, 0.95) / percentile(rasa_times, 0.95)
-    print(f"ratio SMS/Rasa:  p50 {sms50:.2f}x, p95 {sms95:.2f}x")
+    print(row("Rasa /model/parse (alone)", parse_times))
+    ratio50 = percentile(typed, 0.5) / percentile(parse_times, 0.5)
+    ratio95 = percentile(typed, 0.95) / percentile(parse_times, 0.95)
+    print(f"ratio typed chat / parse alone: p50 {ratio50:.2f}x, p95 {ratio95:.2f}x")
     print("\nHeld-out NLU (tests/nlu/heldout_en.yml):")
     print("  " + evaluate(running.rasa_url, running.rasa_token).summary())
 

@@ -1,17 +1,17 @@
 """`make bench-load`: a bounded load test on loopback. Many conversations at once, web chat and SMS, for a fixed
-time through the server; then as many straight to Rasa's own REST webhook, on the same model in the same run.
+time through the server; then the same turns straight to Rasa's /model/parse, on the same model in the same run.
 
 Each conversation sends a turn, waits for the answer, reads it for THINK_SECONDS, and sends the next, until the
 time is up. The two paths take turns (server, Rasa, Rasa, server; half the time each), so neither gains from
 going first. Printed per path: requests, errors, messages a second, p50, p95, p99 and max latency; then the ratio
 of the server to bare Rasa, and the share of texts answered inside Twilio's 15 seconds.
 
-"Bare Rasa" still calls the server for its custom actions and its words (the action and NLG endpoints): the
-difference between the two is what the server adds in front of Rasa (storing the message, finding the case,
-shaping the reply). Everything runs on 127.0.0.1 and stops by itself: the stack is stopped at the end, whatever
-happens. Settings from the environment: BENCH_CONVERSATIONS (50, half web, half SMS), BENCH_SECONDS (60),
-BENCH_THINK_SECONDS (1), BENCH_POSTGRES_URL (a PostgreSQL server to make a fresh database on; SQLite if it
-cannot be reached).
+"Bare Rasa" only parses the words, as the server asks it to for a typed turn; the server adds the dialogue and the
+database (storing the message, finding the case, recording the answer, shaping the reply), and answers button
+turns and typed answers to fixed choices without Rasa at all. Everything runs on 127.0.0.1 and stops by
+itself: the stack is stopped at the end, whatever happens. Settings from the environment: BENCH_CONVERSATIONS
+(50, half web, half SMS), BENCH_SECONDS (60), BENCH_THINK_SECONDS (1), BENCH_POSTGRES_URL (a PostgreSQL server
+to make a fresh database on; SQLite if it cannot be reached).
 """
 
 from __future__ import annotations
@@ -160,21 +160,21 @@ async def through_server(client: httpx.AsyncClient, conversation: Conversation, 
 
 
 async def straight_to_rasa(client: httpx.AsyncClient, conversation: Conversation, turn: str) -> Outcome:
-    sender = f"{conversation.channel}:{conversation.key}"
-    metadata = {"channel": conversation.channel, "language": "en"}
-    response = await client.post(
-        "/webhooks/rest/webhook", json={"sender": sender, "message": turn, "metadata": metadata}
-    )
-    if response.status_code != 200 or not isinstance(response.json(), list):
+    """The same words to Rasa's /model/parse (the token rides in the client's params): what the server asks of it."""
+    response = await client.post("/model/parse", json={"text": turn})
+    if response.status_code != 200 or not isinstance(response.json(), dict):
         return str(response.status_code), False
     return None, False
 
 
-async def load(base_url: str, conversations: list[Conversation], straight: bool, seconds: float) -> dict[str, Path]:
+async def load(
+    base_url: str, conversations: list[Conversation], straight: bool, seconds: float, token: str = ""
+) -> dict[str, Path]:
     send = straight_to_rasa if straight else through_server
     paths = {channel: Path(channel) for channel in ("web", "sms")}
     limits = httpx.Limits(max_connections=len(conversations) + 10, max_keepalive_connections=len(conversations) + 10)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+    params = {"token": token} if straight else {}
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits, params=params) as client:
         started = time.monotonic()
         end = started + seconds
 
@@ -213,7 +213,8 @@ def run_phases(
         name = "straight to Rasa" if straight else "through the server"
         print(f"{SECONDS / 2:.0f} s {name}...", flush=True)
         url = running.rasa_url if straight else running.server_url
-        phase = asyncio.run(load(url, for_rasa if straight else for_server, straight, SECONDS / 2))
+        conversations = for_rasa if straight else for_server
+        phase = asyncio.run(load(url, conversations, straight, SECONDS / 2, running.rasa_token))
         into = rasa if straight else server
         for channel, path in phase.items():
             seconds = into[channel].seconds
@@ -223,8 +224,7 @@ def run_phases(
 
 
 def failed_callbacks(log: os.PathLike[str]) -> Counter[str]:
-    """Requests the server refused or failed, from its JSON log: Rasa's calls to the action and NLG endpoints
-    are invisible to the load, which would only see Rasa answer with less."""
+    """Requests the server refused or failed, from its JSON log."""
     failed: Counter[str] = Counter()
     with open(log, encoding="utf-8") as lines:
         for line in lines:
@@ -238,7 +238,7 @@ def report(server: dict[str, Path], rasa: dict[str, Path]) -> None:
     both = Path("server: web + SMS")
     for path in server.values():
         both.add(path)
-    bare = Path("bare Rasa REST webhook")
+    bare = Path("bare Rasa /model/parse")
     for path in rasa.values():
         bare.add(path)
     server["web"].name, server["sms"].name = "server: POST /chat/messages", "server: POST /twilio/sms"

@@ -17,7 +17,7 @@ import httpx
 from tools.model import RASA, ROOT, rasa_env
 
 UVICORN = ROOT / ".venv" / "bin" / "uvicorn"
-# One Rasa keeps conversations in memory; several share them through Redis (bot/endpoints.redis.yml).
+# Rasa is asked only to understand words: it calls nothing back and keeps no conversation.
 ENDPOINTS = "bot/endpoints.yml"
 
 
@@ -105,16 +105,15 @@ def start(
     endpoints: str = ENDPOINTS,
     rasa_settings: dict[str, str] | None = None,
 ) -> Stack:
-    """Both processes, sharing one internal token; `env` holds the server's settings (DATABASE_URL, ...),
-    `rasa_settings` what the endpoints file needs besides (RASA_REDIS_DB, RASA_REDIS_PREFIX)."""
+    """Both processes; the server is given Rasa's address and token. `env` holds the server's settings (DATABASE_URL, ...),
+    `rasa_settings` anything more Rasa's environment needs."""
     server_port = server_port or free_port()
     rasa_port = rasa_port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
-    internal = env.get("INTERNAL_TOKEN") or os.urandom(16).hex()
     rasa_token = os.urandom(16).hex()
     server_url = f"http://127.0.0.1:{server_port}"
     rasa_url = f"http://127.0.0.1:{rasa_port}"
-    shared = {"INTERNAL_TOKEN": internal, "SERVER_URL": server_url, "RASA_URL": rasa_url, "RASA_TOKEN": rasa_token}
+    shared = {"SERVER_URL": server_url, "RASA_URL": rasa_url, "RASA_TOKEN": rasa_token}
     env = {"PUBLIC_BASE_URL": server_url, **env}
     for_rasa = {**(rasa_settings or {}), **shared}
     stack = Stack(server_url, rasa_url, rasa_token, model=model, rasa_env=for_rasa, logs=logs, endpoints=endpoints)

@@ -147,3 +147,42 @@ def test_stop_after_booking_calls_the_meeting_off_and_tells_the_team(client: Tes
     assert "withdrew" in mine and "schedule" not in mine
     case = client.get(f"/api/cases/{chat.case_id}", headers=chat.staff).json()
     assert case["status"] == "answered" and case["consent"]["state"] == "withdrawn"
+
+
+def test_an_internal_error_says_sorry_changes_nothing_and_keeps_the_message(
+    client: TestClient, chat: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actions import RECORDERS
+    from server.domain import conversations
+    from server.domain.models import Message
+
+    chat.to_question()
+
+    def broken(*_args: object) -> str | None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setitem(RECORDERS, "consent_answer", broken)
+    assert chat.turn("yes") == ["utter_error_try_again"]
+    assert chat.consent()["state"] == "pending"
+    with session_scope() as session:
+        conversation = conversations.get(session, chat.sender)
+        assert conversation is not None and conversation.stage == "ask_consent"
+    monkeypatch.undo()
+    # Typed again once it is mended, the same words go on as they should have.
+    assert chat.turn("yes") == ["utter_readback_yes"]
+    # Through the chat itself, the message is stored before anything else, and the reply is the easy-read sorry.
+    monkeypatch.setitem(RECORDERS, "consent_confirmed", broken)
+    sender = "err-test-1"
+    code = client.get(f"/api/cases/{chat.case_id}", headers=chat.staff).json()["invite_code"]
+    client.post("/chat/messages", json={"sender": sender, "message": code, "metadata": {"invite_code": code}})
+    with session_scope() as session:
+        web = conversations.get(session, f"web:{sender}")
+        assert web is not None
+        web.stage, web.pending_answer = "confirm", "yes"
+    reply = client.post("/chat/messages", json={"sender": sender, "message": "yes that is right"})
+    assert reply.status_code == 200
+    assert reply.json()[0]["text"].startswith("Sorry, something went wrong.")
+    with session_scope() as session:
+        kept = session.query(Message).filter_by(conversation_id=f"web:{sender}", text="yes that is right").one()
+        assert kept.processed
+    assert chat.consent()["state"] == "pending"

@@ -46,8 +46,11 @@ def test_invitation_to_recorded_consent_in_own_words(http: httpx.Client, council
     # The receipt: what they agreed to, what happens next, how to stop, who to contact.
     assert "Here is what you agreed to" in confirmed and "STOP" in confirmed and "PERSON" in confirmed
 
-    # Withdrawal in plain words works from anywhere, here in the middle of the meeting questions.
-    person.say("I don't want to do this any more")
+    # Withdrawal in plain words works from anywhere, here in the middle of the meeting questions: read back
+    # first, since only the model heard it, and recorded once they say it is right.
+    assert "You want to stop taking part." in Person.words(person.say("I don't want to do this any more"))
+    assert consent_of(http, council.staff, case["id"])["state"] == "given"
+    person.say("yes")
     assert consent_of(http, council.staff, case["id"])["state"] == "withdrawn"
 
 

@@ -63,16 +63,19 @@ def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
     web.say("/greet")
 
     own_stack.stop_rasa()
+    # A button, a number and words that name a choice need no model: they are answered as usual.
+    assert web.say("/identify_self")[0]["text"] == text("bot.explain_what_happens", "en")
     started = time.monotonic()
-    assert person.send("1") == [HOLDING]
+    # A question in their own words needs the model: kept, and "we got your message" at once.
+    assert person.send("what is this all about") == [HOLDING]
     assert time.monotonic() - started < 2, "the holding reply comes at once"
-    assert web.say("/identify_self")[0]["text"] == HOLDING
+    assert web.say("what would I have to do then")[0]["text"] == HOLDING
 
     own_stack.start_rasa_again()
-    explained = text("bot.explain_what_happens", "en")
+    explained = text("bot.answer_what_happens", "en")
     wait_for(lambda: any(explained in sms for sms in fake_twilio.sms_to("+447700900501")))
-    # The state moved on as it should: the next reply is the next step of the explanation.
-    assert text("bot.explain_who_talk", "en") in person.send("1")[0]
+    # The state moved on as it should: the question was answered, and "1" still answers "Is this for you?".
+    assert text("bot.explain_what_happens_sms", "en") in person.send("1")[0]
     waiting: list[dict[str, object]] = []
 
     def web_answer_arrived() -> bool:

@@ -139,15 +139,14 @@ def test_by_text_in_polish_from_the_invitation_to_recorded_consent(
 def test_asking_for_polish_half_way_switches_the_conversation_and_the_case(http: httpx.Client, council: Any) -> None:
     case = new_case(http, council.staff, "PL-SWITCH-1", phone="+447700900483")
     person = WebPerson(http, case["invite_code"])
-    person.say("/greet")
-    person.say("/identify_self")
-    assert person.say("/continue")[-1]["text"].startswith("You will talk with an inspector.")
+    person.say("hello")
+    assert person.say("it's me")[1]["text"].startswith("You will talk with an inspector.")
     switched = person.say("can we speak polish please")
     assert switched[0]["text"] == "Dobrze. Teraz rozmawiamy po polsku."
-    # The same step of the explanation again, in Polish.
-    assert switched[1]["text"].startswith("Porozmawiasz z inspektorem.")
-    assert [b["title"] for b in switched[1]["buttons"]] == ["Dalej", "Powtórz"]
+    # The same part of the explanation again, in Polish.
+    assert switched[2]["text"].startswith("Porozmawiasz z inspektorem.")
+    assert [b["title"] for b in switched[-1]["buttons"]] == ["Dalej", "Tak, biorę udział", "Nie, dziękuję"]
     assert case_of(http, council.staff, case["id"])["language"] == "pl"
     back = person.say("po angielsku prosze")
     assert back[0]["text"] == "OK. We will talk in English now."
-    assert back[1]["text"].startswith("You will talk with an inspector.")
+    assert back[2]["text"].startswith("You will talk with an inspector.")

@@ -18,7 +18,7 @@ from server.domain.db import engine_for
 from server.domain.models import Base
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import ADMIN, ADMIN_TOKEN, INTERNAL_TOKEN, council_with_staff, new_case, twilio_settings
+from tests.support import ADMIN, ADMIN_TOKEN, council_with_staff, new_case, twilio_settings
 from tools.stack import free_port
 
 # The app's routes and schema do not depend on settings; its database does, and is set by `live_app` below.
@@ -34,7 +34,6 @@ def live_app(postgres_url: str, fake_twilio: FakeTwilio) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DATABASE_URL", postgres_url)
         env.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
-        env.setenv("INTERNAL_TOKEN", INTERNAL_TOKEN)
         # Nothing listens here: whatever needs Rasa finds it down, as it may be in real life.
         env.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")
         env.setenv("JOBS_INTERVAL_SECONDS", "0")
