@@ -197,6 +197,8 @@ def view(session: Session, handoff: Handoff) -> dict[str, object]:
             "given_by": current.given_by if current else None,
             "at": iso(current.at) if current else None,
             "check_at_start": case.check_consent_at_start,
+            # Said "not sure" (nothing recorded): the team can talk it through with them.
+            "unsure": case.unsure,
         },
         "representatives": [
             {

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,16 +102,6 @@ class World:
     team: dict[str, str]
     expected: dict[str, Expected] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
-
-
-@pytest.fixture
-def rasa_down(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> None:
-    """Rasa at an address where nothing listens: the web chat keeps the message and says it will answer soon."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{port}")
-    get_settings.cache_clear()
 
 
 # -- driving cases
@@ -275,6 +264,8 @@ def _drive(http: TestClient, world: World, fake: FakeTwilio, monkeypatch: pytest
     with session_scope() as session:
         asked = handoffs.request(session, world.ids["asked"], None, "asked", "person:web").id
         handoffs.request(session, world.ids["not_understood"], None, "not_understood", "person:web")
+        # Not sure, and wants to talk it through with a person.
+        handoffs.request(session, world.ids["unsure"], None, "asked", "person:web")
     _handoff(http, world, asked, "claim")
     e["asked"] = Expected("engaged", "no_answer", "delivered")
     e["not_understood"] = Expected("engaged", "no_answer", "delivered")
