@@ -40,6 +40,7 @@ from server.settings import get_settings
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    twilio.log_webhook_mode()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
     background = [asyncio.create_task(retry.loop(app.state.rasa))]
     if settings.jobs_interval_seconds > 0:
@@ -58,6 +59,8 @@ def create_app() -> FastAPI:
     # The last added runs first: each request is logged (never its path); then a body too big or with NUL is refused.
     app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes)
     app.add_middleware(RequestLog)
+
+    app.add_exception_handler(twilio.Refused, twilio.refused)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     reserve_after_days: int = 7
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
+    # Twilio's webhooks (/twilio/sms, /twilio/voice, /twilio/status) need a signature made with TWILIO_AUTH_TOKEN.
+    # Without a token they refuse everything (403), unless this is set: then anyone can post to them, so it is
+    # for a demo or a benchmark on one machine only, never production. The server warns at start-up.
+    twilio_webhooks_unsigned: bool = False
     twilio_from_number: str | None = None
     # Only for tests: where the twilio library sends REST calls (a local fake of Twilio's API).
     twilio_api_base_url: str | None = None

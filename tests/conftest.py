@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,6 +72,17 @@ def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     get_settings.cache_clear()
     yield database_url
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def rasa_down(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> None:
+    """Rasa at an address where nothing listens (not whichever Rasa happens to run on this machine): a message
+    that needs the model is kept and answered "we will reply soon". Ask for it before `client`."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("RASA_URL", f"http://127.0.0.1:{port}")
     get_settings.cache_clear()
 
 

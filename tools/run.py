@@ -9,6 +9,7 @@ import sys
 import time
 
 from server.domain.db import upgrade
+from server.rest.twilio import webhook_mode
 from server.settings import get_settings
 from tools import demo, stack
 from tools.model import ROOT, ensure_model
@@ -25,6 +26,13 @@ def main() -> None:
     admin = os.environ.get("ADMIN_TOKEN") or secrets.token_urlsafe(24)
     env["ADMIN_TOKEN"] = admin
     os.environ["ADMIN_TOKEN"] = admin
+    # Without a Twilio account the demo's webhooks would refuse everything; on this machine, let them take
+    # unsigned posts (curl, the benchmark) unless the operator said otherwise. Said loudly below.
+    if not os.environ.get("TWILIO_AUTH_TOKEN") and "TWILIO_WEBHOOKS_UNSIGNED" not in os.environ:
+        env["TWILIO_WEBHOOKS_UNSIGNED"] = "true"
+        os.environ["TWILIO_WEBHOOKS_UNSIGNED"] = "true"
+    # Set by us or by the operator: either way it is said on the screen, not only in the server's log.
+    unsigned = webhook_mode() == "unsigned"
     upgrade(get_settings().database_url)
     model = ensure_model()
     seeded = demo.seed()
@@ -46,6 +54,13 @@ def main() -> None:
         "  Logs in var/logs/. Press Ctrl+C to stop.\n",
         flush=True,
     )
+    if unsigned:
+        print(
+            "  WARNING: the Twilio webhooks (/twilio/sms, /twilio/voice, /twilio/status) accept unsigned requests\n"
+            "  (TWILIO_WEBHOOKS_UNSIGNED=true): anything that reaches the server can text or call as anyone.\n"
+            "  For this demo only. In production set TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL, never this.\n",
+            flush=True,
+        )
     try:
         while all(p.poll() is None for p in running.processes):
             time.sleep(1)

@@ -52,7 +52,7 @@ class Stack:
         port = int(self.rasa_url.rsplit(":", 1)[1])
         log = self.logs / "rasa.log"
         self.processes[1] = start_rasa(self.model, port, self.rasa_env, self.rasa_token, log, self.endpoints)
-        _wait(f"{self.rasa_url}/status?token={self.rasa_token}", self.rasa, 240, log, ready="model_file")
+        wait_until_up(f"{self.rasa_url}/status?token={self.rasa_token}", self.rasa, 240, log, ready="model_file")
 
     def stop(self) -> None:
         for process in reversed(self.processes):
@@ -65,7 +65,8 @@ class Stack:
                 process.kill()
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path, ready: str = "") -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path, ready: str = "") -> None:
+    """Until `url` answers 200 (with `ready` in its body); RuntimeError if the process stops or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -105,8 +106,8 @@ def start(
     endpoints: str = ENDPOINTS,
     rasa_settings: dict[str, str] | None = None,
 ) -> Stack:
-    """Both processes; the server is given Rasa's address and token. `env` holds the server's settings (DATABASE_URL, ...),
-    `rasa_settings` anything more Rasa's environment needs."""
+    """Both processes; the server is given Rasa's address and token. `env` holds the server's settings
+    (DATABASE_URL, ...), `rasa_settings` anything more Rasa's environment needs."""
     server_port = server_port or free_port()
     rasa_port = rasa_port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
@@ -122,8 +123,8 @@ def start(
         stack.processes.append(server)
         rasa = start_rasa(model, rasa_port, for_rasa, rasa_token, logs / "rasa.log", endpoints)
         stack.processes.append(rasa)
-        _wait(f"{server_url}/healthz", server, 60, logs / "server.log")
-        _wait(f"{rasa_url}/status?token={rasa_token}", rasa, 240, logs / "rasa.log", ready="model_file")
+        wait_until_up(f"{server_url}/healthz", server, 60, logs / "server.log")
+        wait_until_up(f"{rasa_url}/status?token={rasa_token}", rasa, 240, logs / "rasa.log", ready="model_file")
     except BaseException:
         stack.stop()
         raise

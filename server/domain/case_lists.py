@@ -26,7 +26,7 @@ MAX_ROWS = 2000
 MAX_BYTES = 1_000_000
 
 # What the staff filter on, and the values each can take.
-STATUSES = ("created", "invited", "answered", "scheduled", "completed")
+STATUSES = cases.STATUSES
 ANSWERS = ("no_answer", "not_sure", "given", "declined", "withdrawn")
 
 

@@ -27,6 +27,12 @@ Theme = Literal[
 ]
 THEMES: tuple[str, ...] = get_args(Theme)
 PRIORITIES = ("primary", "reserve")
+# Where a case is up to (Case.status), in order. Set by: cases (created), outbound (invited, once an invitation
+# is on its way), conversations (engaged, when the person first replies), consent (answered), meetings (scheduled,
+# completed; back to answered when a meeting is called off). The staff pages have a word for each.
+STATUSES = ("created", "invited", "engaged", "answered", "scheduled", "completed")
+# Where the invitation text got to (Case.invite_status): ours, then Twilio's (outbound.TWILIO_STATUSES).
+INVITE_STATUSES = ("not_sent", "outbox", "blocked")
 # Every language we speak: one with its files in easyread/ (easyread/languages.py).
 LANGUAGES = available()
 

@@ -16,6 +16,10 @@ from server.domain.models import Case, Council, Handoff, Preferences, Representa
 REASONS = ("asked", "not_understood")
 CLOSED = ("completed", "cancelled")
 SCHEDULE = "schedule"
+# Why a hand-off was opened: scheduling, or a person needed (asked, not understood twice, distress, withdrew with a
+# meeting booked). The team's pages have a word for each.
+ALL_REASONS = (SCHEDULE, "asked", "not_understood", "distress", "withdrew")
+STATUSES = ("open", "claimed", "scheduled", "completed", "cancelled")
 
 
 def request(
@@ -193,6 +197,8 @@ def view(session: Session, handoff: Handoff) -> dict[str, object]:
             "given_by": current.given_by if current else None,
             "at": iso(current.at) if current else None,
             "check_at_start": case.check_consent_at_start,
+            # Said "not sure" (nothing recorded): the team can talk it through with them.
+            "unsure": case.unsure,
         },
         "representatives": [
             {

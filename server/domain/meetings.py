@@ -27,6 +27,7 @@ from server.keys import secret_key
 from server.settings import get_settings
 
 HOWS = ("phone", "video", "home", "elsewhere")
+STATUSES = ("scheduled", "completed", "cancelled")
 LENGTH = timedelta(hours=1)
 # Consent states that rule a meeting out: the person said no, or stopped.
 REFUSED = ("declined", "withdrawn")

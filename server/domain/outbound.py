@@ -10,6 +10,20 @@ from server.domain.models import Case, OutboundMessage, SmsOptOut, utcnow
 
 # Twilio's delivery statuses we act on; anything else is kept as it came.
 FAILED = ("failed", "undelivered")
+# Every status Twilio gives an outbound message, in its answer or a status callback (its Message resource).
+TWILIO_STATUSES = (
+    "queued",
+    "accepted",
+    "scheduled",
+    "sending",
+    "sent",
+    "delivered",
+    "read",
+    "partially_delivered",
+    "failed",
+    "undelivered",
+    "canceled",
+)
 
 
 def is_opted_out(session: Session, phone: str) -> bool:

@@ -40,6 +40,9 @@ class BotMessage(BaseModel):
     # The picture's text alternative, in the person's language.
     alt: str | None = None
     audio: str | None = None
+    # The conversation's language (BCP 47, "en", "pl"), once it belongs to a case: the page speaks it, so a
+    # screen reader reads each message with the right sounds, also after the person switched language.
+    lang: str | None = None
 
 
 @router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
@@ -59,18 +62,25 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     for m in reply.messages:
         # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
         m.audio = m.audio or voice.listen_url(m.text, reply.language)
-    messages = [m.as_dict() for m in reply.messages]
+    messages = [_with_lang(m.as_dict(), reply.language if reply.case_id is not None else None) for m in reply.messages]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.
         return JSONResponse(messages, status_code=reply.status)
     return messages
 
 
+def _with_lang(message: dict[str, object], language: str | None) -> dict[str, object]:
+    return {**message, "lang": language} if language else message
+
+
 async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
     """An answer that came after the page was answered: kept until the page asks for it."""
+    # The language after Rasa answered: the late answer may be the one that switched it.
+    language = inbound.language_now(pending) if pending.case_id is not None else None
     with session_scope() as session:
         for message in messages:
-            conversations.store_outbound(session, pending.conversation_id, json.dumps(message.as_dict()))
+            body = json.dumps(_with_lang(message.as_dict(), language))
+            conversations.store_outbound(session, pending.conversation_id, body)
 
 
 inbound.DELIVERERS["web"] = deliver_late

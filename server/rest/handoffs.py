@@ -28,6 +28,8 @@ class ConsentState(BaseModel):
     given_by: str | None
     at: str | None
     check_at_start: bool
+    # They said "not sure" (which records nothing): the team may talk it through with them.
+    unsure: bool = False
 
 
 class RepresentativeOut(BaseModel):

@@ -35,10 +35,48 @@
     config = {};
   }
   var words = config.words || {};
+  // Every language's page words, so the page can follow the conversation when the person switches language.
+  var languages = config.languages && typeof config.languages === "object" ? config.languages : {};
   var inviteCode = typeof config.invite_code === "string" && config.invite_code ? config.invite_code : null;
 
   function word(key) {
     return typeof words[key] === "string" ? words[key] : "";
+  }
+
+  // ---------------------------------------------------------------- language
+
+  // "en", "pl", "en-GB": anything else from the server is ignored rather than put in the page.
+  var LANG = /^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+
+  function validLang(value) {
+    return typeof value === "string" && LANG.test(value) ? value : null;
+  }
+
+  // The page speaks the conversation's language: <html lang> tells a screen reader which sounds to use, and
+  // the page's own words (heading, help buttons, the box's label) change with it when we have them.
+  function setLanguage(lang) {
+    lang = validLang(lang);
+    if (!lang || lang === document.documentElement.lang) {
+      return;
+    }
+    document.documentElement.lang = lang;
+    var found = languages[lang];
+    if (!found || typeof found !== "object") {
+      return;
+    }
+    words = found;
+    if (typeof found.page_title === "string") {
+      document.title = found.page_title;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-word]"), function (node) {
+      var text = found[node.getAttribute("data-word")];
+      if (typeof text === "string") {
+        node.textContent = text;
+      }
+    });
+    if (writingEl) {
+      writingEl.textContent = word("writing");
+    }
   }
 
   // ---------------------------------------------------------------- conversation state
@@ -101,9 +139,14 @@
       }
     }
     if (saved && typeof saved.id === "string" && saved.id && Array.isArray(saved.transcript)) {
-      return { id: saved.id, greeted: saved.greeted === true, transcript: saved.transcript.filter(isEntry) };
+      return {
+        id: saved.id,
+        greeted: saved.greeted === true,
+        lang: validLang(saved.lang),
+        transcript: saved.transcript.filter(isEntry)
+      };
     }
-    return { id: newId(), greeted: false, transcript: [] };
+    return { id: newId(), greeted: false, lang: null, transcript: [] };
   }
 
   function saveState() {
@@ -163,6 +206,10 @@
     if (audio) {
       msg.audio = audio;
     }
+    var lang = validLang(raw.lang);
+    if (lang) {
+      msg.lang = lang;
+    }
     if (!msg.text.trim() && !msg.image && !msg.audio && !msg.buttons) {
       return null;
     }
@@ -203,6 +250,10 @@
   function renderEntry(entry) {
     var mine = entry.from === "me";
     var wrap = make("div", "msg " + (mine ? "msg-me" : "msg-bot"));
+    if (validLang(entry.lang)) {
+      // Each message keeps the language it was said in, so earlier ones still read right after a switch.
+      wrap.lang = entry.lang;
+    }
     var body = make("div", "msg-body");
     var p = make("p", "msg-text");
     p.id = "msg-" + (++messageCount);
@@ -237,6 +288,17 @@
   }
 
   var writingEl = make("p", "writing", word("writing"));
+
+  // The newest reply says which language the conversation is in now (the person may have just switched).
+  function followLanguage(replies) {
+    for (var i = replies.length - 1; i >= 0; i--) {
+      if (replies[i].lang) {
+        state.lang = replies[i].lang;
+        setLanguage(state.lang);
+        return;
+      }
+    }
+  }
 
   // New items go before "writing…" and the choices, so both always stay last in the log.
   function addToLog(node) {
@@ -395,6 +457,10 @@
     var mineNode = null;
     if (!item.greet) {
       mine = { from: "me", text: item.shown };
+      if (state.lang) {
+        // Our best guess at the language of what they typed: the one the conversation was in.
+        mine.lang = state.lang;
+      }
       mineNode = addToLog(renderEntry(mine));
       reveal(mineNode);
     }
@@ -427,6 +493,7 @@
     if (item.greet && result.ok) {
       state.greeted = true;
     }
+    followLanguage(replies);
     saveState();
 
     var first = null;
@@ -515,6 +582,7 @@
             var node = addToLog(renderEntry(reply));
             first = first || node;
           });
+          followLanguage(replies);
           saveState();
           reveal(first);
           if (!busy) {
@@ -645,6 +713,10 @@
     updateBarOffset();
     autosize();
   });
+  if (state.lang) {
+    // A reload carries on in the conversation's language, even at "/" where the server cannot know it.
+    setLanguage(state.lang);
+  }
   updateBarOffset();
   autosize();
 

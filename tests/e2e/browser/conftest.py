@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -56,10 +57,17 @@ class Checked:
 
 @pytest.fixture
 def checked(browser: Browser, live: Stack) -> Iterator[Checked]:
+    with checked_page(browser, live.server_url) as found:
+        yield found
+
+
+@contextmanager
+def checked_page(browser: Browser, base_url: str) -> Iterator[Checked]:
+    """A fresh English (en-GB) browser page on `base_url` that fails on script errors and blocked content."""
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="en-GB", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    found = Checked(page, live.server_url)
+    found = Checked(page, base_url)
     page.on("pageerror", lambda error: found.problems.append(f"script error: {error}"))
 
     def on_console(message: ConsoleMessage) -> None:
@@ -67,8 +75,10 @@ def checked(browser: Browser, live: Stack) -> Iterator[Checked]:
             found.problems.append(f"blocked: {message.text}")
 
     page.on("console", on_console)
-    yield found
-    context.close()
+    try:
+        yield found
+    finally:
+        context.close()
     assert found.problems == [], "\n".join(found.problems)
 
 

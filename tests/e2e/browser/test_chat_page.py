@@ -1,19 +1,23 @@
 """The person's chat page in a real browser: a whole conversation by clicking buttons, one by keyboard only that
-reaches recorded consent, and the page at 320 px wide (what 400% zoom gives) with its help always in reach.
-axe-core checks the page after every reply."""
+reaches recorded consent, the page at 320 px wide (what 400% zoom gives) with its help always in reach, and the
+page's language following the conversation's. axe-core checks the page after every reply."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
-from tests.e2e.browser.conftest import Checked
+from easyread.render import text
+from server.domain.db import upgrade
+from tests.e2e.browser.conftest import Checked, checked_page
 from tests.e2e.people import case_of
-from tests.support import council_with_staff, new_case
+from tests.support import ADMIN_TOKEN, council_with_staff, new_case
+from tools import stack
 
 pytestmark = pytest.mark.e2e
 
@@ -160,3 +164,51 @@ def test_at_320_px_the_page_reflows_and_help_stays_in_reach(checked: Checked, ht
     for i in range(images.count()):
         assert images.nth(i).get_attribute("alt") is not None, "every picture has a text alternative"
     checked.check("chat at 320 px, scrolled to the end")
+
+
+@pytest.fixture(scope="module")
+def server_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server by itself, with Rasa down: what the page does with the server's replies needs no model."""
+    workdir = tmp_path_factory.mktemp("page")
+    url = f"sqlite:///{workdir / 'page.db'}"
+    upgrade(url)
+    port, nothing_there = stack.free_port(), stack.free_port()
+    env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+    env |= {"RASA_URL": f"http://127.0.0.1:{nothing_there}", "JOBS_INTERVAL_SECONDS": "0"}
+    log = workdir / "server.log"
+    server = stack.start_server(port, env, log)
+    try:
+        stack.wait_until_up(f"http://127.0.0.1:{port}/healthz", server, 60, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+def test_the_page_speaks_the_conversations_language_and_follows_a_switch(browser: Browser, server_alone: str) -> None:
+    with httpx.Client(base_url=server_alone, timeout=30) as http, checked_page(browser, server_alone) as checked:
+        council = council_with_staff(http, "Council PL")
+        case = new_case(http, council.staff, "WEB-PL-1", phone="+447700900504", language="pl")
+        page = checked.page
+        # The browser is English (en-GB), the conversation Polish: the page is Polish from the start.
+        start(checked, case["invite_code"])
+        assert page.evaluate("() => document.documentElement.lang") == "pl"
+        assert page.locator("h1").inner_text() == text("web.heading", "pl")
+        before = replies(page)
+        # What the language buttons send ("lang:en"), typed: the server switches without the model.
+        page.locator("#message").fill("lang:en")
+        page.keyboard.press("Enter")
+        wait_for_reply(page, before)
+        checked.check("chat: after switching to English")
+        assert page.evaluate("() => document.documentElement.lang") == "en", "a screen reader now uses English sounds"
+        assert page.locator("h1").inner_text() == text("web.heading", "en")
+        assert page.locator("#help-bar").get_by_role("button", name=text("web.talk_to_person", "en")).count() == 1
+        assert page.title() == text("web.page_title", "en")
+        langs = page.evaluate("() => Array.from(document.querySelectorAll('.msg-bot')).map(m => m.lang)")
+        assert langs[0] == "pl" and langs[-1] == "en", "earlier messages keep the language they were said in"
+        assert case_of(http, council.staff, case["id"])["language"] == "en"
+        # A reload carries on in English.
+        page.reload()
+        page.wait_for_selector(".msg-bot")
+        assert page.evaluate("() => document.documentElement.lang") == "en"
+        checked.check("chat: reloaded after the switch")
