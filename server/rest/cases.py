@@ -52,6 +52,9 @@ class CaseOut(BaseModel):
     advocate_involved: bool
     invitation: Invitation
     check_consent_at_start: bool
+    # The pick the case came from (None: loaded directly), and whether its phone number is in yet.
+    selection_id: int | None = None
+    has_phone: bool = False
     created_at: str
 
 
@@ -68,6 +71,19 @@ def create_case(body: CaseIn, caller: CaseWriter) -> Any:
             language=body.language,
             priority=body.priority,
         )
+        return cases.view(session, case)
+
+
+class ContactIn(BaseModel):
+    phone: str | None = Field(default=None, min_length=1, max_length=30)
+    language: str | None = Field(default=None, min_length=1, max_length=10)
+
+
+@router.patch("/{case_id}", response_model=CaseOut)
+def add_contact(case_id: Id, body: ContactIn, caller: Caller) -> Any:
+    """Council staff add the phone number and language of a case the team picked (409 for other cases)."""
+    with session_scope() as session:
+        case = cases.add_contact(session, caller, case_id, body.phone, body.language)
         return cases.view(session, case)
 
 
