@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from server import invitations
-from server.domain import case_lists, cases, councils, long_lists, reserves, selection
+from server.domain import case_lists, cases, councils, long_lists, reserves, selection, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput, NotFound
+from server.domain.models import utcnow
 from server.pages.common import Form, PageError, Staff, field, redirect, render
 from server.rest.params import Id
 
@@ -56,6 +57,7 @@ def case_list(request: Request, caller: Staff) -> Response:
     filters = _filters(request)
     with session_scope() as session:
         items = case_lists.rows(session, caller)
+        progress = timeliness.progress(session, caller.council_id, utcnow()) if caller.council_id else None
     shown = case_lists.filtered(items, filters)
     added = request.query_params.get("added", "")
     context: dict[str, Any] = {
@@ -66,6 +68,7 @@ def case_list(request: Request, caller: Staff) -> Response:
         "options": FILTERS,
         "added": int(added) if added.isdigit() else None,
         "query": request.url.query,
+        "progress": progress,
     }
     return render(request, "pages/staff/cases.html", context)
 

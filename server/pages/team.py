@@ -14,10 +14,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
 from server import notify
-from server.domain import handoffs, meetings
+from server.domain import handoffs, meetings, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import DomainError, NotFound
-from server.domain.models import Handoff
+from server.domain.models import Handoff, utcnow
 from server.pages.common import Form, PageError, Team, field, redirect, render
 from server.rest.params import Id
 
@@ -38,6 +38,7 @@ def _handoff(session: Any, handoff_id: int) -> Handoff:
 
 def _item(session: Any, handoff: Handoff) -> dict[str, Any]:
     item = handoffs.view(session, handoff)
+    item |= timeliness.timing(session, handoff.case_id, utcnow())
     meeting = meetings.current(session, handoff)
     item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
     return item
@@ -58,9 +59,12 @@ def home(caller: Team) -> Response:
 def queue(request: Request, caller: Team) -> Response:
     with session_scope() as session:
         items = [_item(session, handoff) for handoff in handoffs.queue(session)]
+        panels = [
+            timeliness.progress(session, council_id, utcnow()) for council_id in timeliness.open_councils(session)
+        ]
     for item in items:
         item["claimer"] = _claimer(item)
-    return render(request, "pages/team/queue.html", {"items": items})
+    return render(request, "pages/team/queue.html", {"items": items, "panels": panels})
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from server import notify
 from server.auth import Team
-from server.domain import handoffs, meetings
+from server.domain import handoffs, meetings, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
-from server.domain.models import Handoff
+from server.domain.models import Handoff, utcnow
 from server.rest.params import Id
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
@@ -86,6 +86,10 @@ class HandoffOut(BaseModel):
     representatives: list[RepresentativeOut]
     preferences: PreferencesOut | None
     meeting: MeetingOut | None
+    # The case's due-by date (its council's fieldwork date less CASE_DUE_DAYS_BEFORE_FIELDWORK), and whether it is at
+    # risk of missing it.
+    due_by: str | None = None
+    at_risk: bool = False
 
 
 class ScheduleIn(BaseModel):
@@ -97,6 +101,7 @@ class ScheduleIn(BaseModel):
 
 def _item(session: Session, handoff: Handoff) -> dict[str, Any]:
     item = handoffs.view(session, handoff)
+    item |= timeliness.timing(session, handoff.case_id, utcnow())
     meeting = meetings.current(session, handoff)
     item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
     return item

@@ -10,9 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from server.auth import Caller, Team, require
-from server.domain import case_lists, long_lists, selection
+from server.domain import case_lists, long_lists, selection, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
+from server.domain.models import utcnow
 from server.domain.tokens import Principal
 from server.rest.params import Id
 
@@ -115,3 +116,29 @@ def show_selection(council_id: Id, caller: Caller) -> Any:
 def void_selection(council_id: Id, selection_id: Id, body: VoidIn, caller: Team) -> Any:
     with session_scope() as session:
         return selection.view(selection.void(session, caller, council_id, selection_id, body.reason))
+
+
+class ProgressOut(BaseModel):
+    council_id: int
+    council_name: str
+    needed: int
+    approached: int
+    answered: int
+    consented: int
+    scheduled: int
+    completed: int
+    declined: int
+    withdrawn: int
+    no_answer: int
+    at_risk: list[int]
+    fieldwork_date: str | None
+    due_by: str | None
+    reserves_left: int
+
+
+@router.get("/{council_id}/progress", response_model=ProgressOut)
+def progress(council_id: Id, caller: Caller) -> Any:
+    """How the council's cases are going: counts, the cases at risk of missing fieldwork, reserves left."""
+    with session_scope() as session:
+        long_lists.can_see(caller, council_id)
+        return timeliness.progress(session, council_id, utcnow())
