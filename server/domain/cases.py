@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easyread.languages import available
-from server.domain import audit, consent, councils, invite_codes, representatives
+from server.domain import audit, closing, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, iso
 from server.domain.tokens import Principal
@@ -171,6 +171,7 @@ def view(session: Session, case: Case) -> dict[str, object]:
         "invitation": {"status": case.invite_status},
         "check_consent_at_start": case.check_consent_at_start,
         "selection_id": case.selection_id,
+        "closed": closing.view(case),
         "has_phone": case.phone is not None,
         "created_at": iso(case.created_at),
     }

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from server import invitations
-from server.domain import case_lists, cases, councils, long_lists, reserves, selection, timeliness
+from server import closing_sender, invitations
+from server.domain import case_lists, cases, closing, councils, long_lists, reserves, selection, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.models import utcnow
@@ -29,7 +29,7 @@ FILTERS = {
     "priority": cases.PRIORITIES,
 }
 # After an action the page says what happened (?done=...): only these words can be shown.
-DONE = ("invited", "outbox", "queued", "blocked", "failed", "reserve_found", "reserve_none", "contact")
+DONE = ("invited", "outbox", "queued", "blocked", "failed", "reserve_found", "reserve_none", "contact", "not_needed")
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -155,6 +155,16 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
     except InvalidInput:
         status = "failed"
     return redirect(f"{back}?done={status}")
+
+
+@router.post("/cases/{case_id}/not-needed")
+async def not_needed(case_id: Id, caller: Staff, form: Form) -> Response:
+    """A reserve invited but not needed: told once that we do not need to talk with them now."""
+    _case(caller, case_id)
+    with session_scope() as session:
+        last = closing.close(session, cases.get_for(session, caller, case_id), "not_needed", caller.actor)
+    await closing_sender.send([last])
+    return redirect(f"/staff/cases/{case_id}?done=not_needed")
 
 
 @router.post("/cases/{case_id}/reserve")
