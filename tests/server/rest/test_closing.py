@@ -235,3 +235,14 @@ def test_the_closing_messages_are_easy_read_and_fit_in_3_texts() -> None:
         for body in (thanks(language, "in September 2027"), not_needed(language)):
             assert segments(plain(body)).count <= 3, (language, body)
     assert json.dumps(not_needed("en")).isascii()
+
+
+def test_nothing_on_the_web_after_stop(client: TestClient) -> None:
+    _, staff = council(client)
+    case, sender = web_case(client, staff, "R-2", "en")
+    body = {"sender": sender, "message": "STOP", "metadata": {"invite_code": case["invite_code"]}}
+    assert client.post("/chat/messages", json=body).status_code == 200
+    client.get("/chat/messages/waiting", params={"sender": sender})
+    client.post(f"/api/cases/{case['id']}/not-needed", headers=staff)
+    assert client.get("/chat/messages/waiting", params={"sender": sender}).json() == []
+    assert closed(client, staff, case["id"]) == {"reason": "not_needed", "told_at": None}
