@@ -1,4 +1,5 @@
-"""Scheduled work: re-confirming consent before meetings, flagging silence, proposing reserves.
+"""Scheduled work: re-confirming consent before meetings, flagging silence, proposing reserves, telling the team
+about cases that became at risk of missing fieldwork (once each, however often the jobs run).
 
 Runs inside the server every few minutes (JOBS_INTERVAL_SECONDS, 0 turns it off), or once from cron with
 `python -m server.jobs`.
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from server import notify
-from server.domain import reconfirm, reserves
+from server.domain import reconfirm, reserves, timeliness
 from server.domain.db import session_scope
 from server.settings import get_settings
 
@@ -37,7 +38,8 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
     with session_scope() as session:
         flagged = reconfirm.flag_unanswered(session, now)
         proposed = len(reserves.propose_reserves(session, now))
-    return {"asked": asked, "flagged": flagged, "reserves_proposed": proposed}
+        at_risk = sum(len(notice.case_ids) for notice in timeliness.flag(session, now))
+    return {"asked": asked, "flagged": flagged, "reserves_proposed": proposed, "at_risk": at_risk}
 
 
 async def loop() -> None:

@@ -195,8 +195,10 @@ class BodyCheck:
     path, query or body gets 400. Bodies are small (64 KB at most), so each is read here and handed on whole.
     """
 
-    # The staff CSV of selected cases is the one larger body (about 50 rows, but allow for a whole council's list).
-    UPLOADS = ("/staff/upload",)
+    # The staff CSV of selected cases and the long list (file or API) are the larger bodies (about 50 rows, but allow
+    # for a whole council's list).
+    UPLOADS = ("/staff/upload", "/staff/long-list")
+    _LONG_LIST = re.compile(r"/api/councils/\d{1,10}/long-list")
 
     def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 2_000_000) -> None:
         self.app, self.max_bytes, self.max_upload_bytes = app, max_bytes, max_upload_bytes
@@ -210,7 +212,8 @@ class BodyCheck:
             await self._refuse(send, 400, "limits.unreadable", path)
             return
         headers = dict(scope["headers"])
-        limit = self.max_upload_bytes if path in self.UPLOADS else self.max_bytes
+        upload = path in self.UPLOADS or self._LONG_LIST.fullmatch(path) is not None
+        limit = self.max_upload_bytes if upload else self.max_bytes
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             await self._refuse(send, 413, "limits.too_big", path)

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     secret_key: str | None = None
     # A primary case with no answer this many days after its invitation gets a reserve proposed.
     reserve_after_days: int = 7
+    # Each case is due this many days before its council's fieldwork starts (so it can still be used) ...
+    case_due_days_before_fieldwork: int = 5
+    # ... and is at risk when its due-by date is this close and no meeting is booked.
+    at_risk_days: int = 7
+    # Who the notice about cases that became at risk is addressed to (it goes to the outbox).
+    team_email: str = "assessment-team@example.org"
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
     # Twilio's webhooks (/twilio/sms, /twilio/voice, /twilio/status) need a signature made with TWILIO_AUTH_TOKEN.

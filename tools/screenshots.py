@@ -118,6 +118,8 @@ def main() -> None:
 
             page.goto(f"{base}/staff/cases")
             shoot(page, "staff-cases")
+            page.locator(".app-progress").screenshot(path=str(OUT / "progress-panel.png"))
+            print(f"  {(OUT / 'progress-panel.png').relative_to(ROOT)}", flush=True)
             page.goto(f"{base}/staff/cases/{cases['NC-103']['id']}")
             shoot(page, "staff-case-reserve")
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easyread.languages import available
-from server.domain import audit, consent, councils, invite_codes, representatives
+from server.domain import audit, closing, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, iso
 from server.domain.tokens import Principal
@@ -99,8 +99,38 @@ def create(
     return case
 
 
+def add_contact(session: Session, principal: Principal, case_id: int, phone: str | None, language: str | None) -> Case:
+    """Council staff add the phone number and language of a case the team picked; only for picked cases, and only
+    before the invitation goes."""
+    if principal.role != "council_staff":
+        raise Forbidden("Only the council's own staff add contact details.")
+    case = get_for(session, principal, case_id)
+    if case.status == "voided":
+        raise NotFound("There is no case with that id.")
+    if case.selection_id is None:
+        raise Conflict("Contact details are added here only for cases the team picked from the long list.")
+    if case.invited_at is not None or case.invite_status != "not_sent":
+        raise Conflict("This person has been invited already: their contact details cannot change here.")
+    if phone is None and language is None:
+        raise InvalidInput("Give a phone number, a language, or both.", "phone")
+    changed: list[str] = []
+    if phone is not None:
+        case.phone = normalise_phone(phone)
+        changed.append("phone")
+    if language is not None:
+        if language not in LANGUAGES:
+            raise InvalidInput(f"The language must be one of: {', '.join(LANGUAGES)}.", "language")
+        case.language = language
+        changed.append("language")
+    session.flush()
+    # Which fields changed, never their values.
+    audit.append(session, principal.actor, "case.contact_added", case.id, {"fields": changed})
+    return case
+
+
 def visible_to(session: Session, principal: Principal) -> list[Case]:
-    query = select(Case).order_by(Case.id)
+    # A case left by a voided pick is kept for the audit trail, but is no one's case any more.
+    query = select(Case).where(Case.status != "voided").order_by(Case.id)
     if principal.role == "council_staff":
         query = query.where(Case.council_id == principal.council_id)
     return list(session.scalars(query))
@@ -146,5 +176,8 @@ def view(session: Session, case: Case) -> dict[str, object]:
         "advocate_involved": representatives.advocate_involved(session, case.id),
         "invitation": {"status": case.invite_status},
         "check_consent_at_start": case.check_consent_at_start,
+        "selection_id": case.selection_id,
+        "closed": closing.view(case),
+        "has_phone": case.phone is not None,
         "created_at": iso(case.created_at),
     }

@@ -71,8 +71,11 @@ def schedule(
     who: str | None,
     actor: str,
     now: datetime | None = None,
+    *,
+    expert_by_experience: bool = False,
 ) -> Meeting:
-    """Book (or move) the meeting for a hand-off. `at` must carry its time zone and be in the future."""
+    """Book (or move) the meeting for a hand-off. `at` must carry its time zone and be in the future.
+    `expert_by_experience`: someone who has had care and support too comes with the team."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise InvalidInput("Give the time with its time zone, for example 2026-03-03T14:00:00+00:00.", "at")
     if at <= (now or utcnow()):
@@ -99,6 +102,7 @@ def schedule(
         how=how,
         where=where,
         who=who,
+        expert_by_experience=expert_by_experience,
         created_by=actor,
     )
     session.add(meeting)
@@ -106,6 +110,8 @@ def schedule(
     session.flush()
     # When and how only: where and who are free text, and may name people or places.
     detail: dict[str, object] = {"meeting_id": meeting.id, "handoff_id": handoff.id, "how": how, "at": iso(meeting.at)}
+    if expert_by_experience:
+        detail["expert_by_experience"] = True
     if previous is not None and previous.status == "cancelled":
         detail["moved_from_meeting_id"] = previous.id
     audit.append(session, actor, "meeting.scheduled", case.id, detail)
@@ -196,6 +202,8 @@ def confirmation(session: Session, meeting: Meeting) -> Text | None:
         parts.append(text("team.where", language, where=meeting.where))
     if meeting.who:
         parts.append(text("team.who", language, who=meeting.who))
+    if meeting.expert_by_experience:
+        parts.append(text("closing.expert", language))
     parts.append(text("team.calendar_link", language, link=person_calendar_url(meeting)))
     parts.append(text("team.change", language))
     return Text(case.id, "confirmation", case.phone, plain("\n".join(parts)))
@@ -232,6 +240,7 @@ def view(session: Session, meeting: Meeting) -> dict[str, object]:
         "how": meeting.how,
         "where": meeting.where,
         "who": meeting.who,
+        "expert_by_experience": meeting.expert_by_experience,
         "status": meeting.status,
         "created_by": meeting.created_by,
         "confirmation": told,

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
@@ -43,6 +44,8 @@ class Council(Base):
     fieldwork_date: Mapped[date | None] = mapped_column(Date)
     # When the assessment closed: personal data of its cases is purged a configured number of days later.
     assessment_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the assessment's report is expected, as "YYYY-MM": the thank-you after a meeting names the month.
+    report_expected: Mapped[str | None] = mapped_column(String(7))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -81,8 +84,64 @@ class Case(Base):
     # On a reserve: the primary case it is proposed to replace.
     reserve_for_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", name="fk_cases_reserve_for_case_id"))
     purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The pick this case came from (None: loaded directly).
+    selection_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id", name="fk_cases_selection_id"))
+    # Since when the case has been at risk of missing fieldwork (the team is told once); None when it is not.
+    at_risk_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the case ended for the person (completed, not_needed, handoff_cancelled, assessment_closed), and when
+    # they were told (None: not told, because they said STOP, no or stop, or cannot be reached).
+    closed_reason: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class LongList(Base):
+    """A council's anonymised long list. Its rows are deleted once a pick is made; its SHA-256 stays."""
+
+    __tablename__ = "long_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LongListRow(Base):
+    __tablename__ = "long_list_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    long_list_id: Mapped[int] = mapped_column(ForeignKey("long_lists.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(100))
+    theme: Mapped[str] = mapped_column(String(40))
+    primary_need: Mapped[str | None] = mapped_column(String(200))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+
+
+class Selection(Base):
+    """The team's seeded, stratified pick from a long list: re-runnable from its seed and the list."""
+
+    __tablename__ = "selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
+    long_list_id: Mapped[int] = mapped_column(ForeignKey("long_lists.id"))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    list_sha256: Mapped[str] = mapped_column(String(64))
+    primary_count: Mapped[int] = mapped_column(Integer)
+    reserve_count: Mapped[int] = mapped_column(Integer)
+    primary: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reserve: Mapped[list[str]] = mapped_column(JSON, default=list)
+    made_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(100))
+    void_reason: Mapped[str | None] = mapped_column(String(300))
 
 
 class NoticeVersion(Base):
@@ -275,6 +334,8 @@ class Meeting(Base):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # not_asked, asked, confirmed, declined, no_answer
     reconfirm: Mapped[str] = mapped_column(String(20), default="not_asked")
+    # An Expert by Experience (someone who has had care and support too) joins the meeting.
+    expert_by_experience: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

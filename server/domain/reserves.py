@@ -37,6 +37,11 @@ def _answered(session: Session, case: Case) -> bool:
     return bool(session.scalar(select(replied)))
 
 
+def answered(session: Session, case: Case) -> bool:
+    """The person (or someone for them) has replied at all."""
+    return _answered(session, case)
+
+
 def why_replace(session: Session, case: Case, now: datetime, after_days: int | None = None) -> str | None:
     """Why this case needs someone in its place ("declined", "withdrawn", "no_answer"), or None if it does not."""
     if case.purged_at is not None:

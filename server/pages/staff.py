@@ -12,11 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from server import invitations
-from server.domain import case_lists, cases, councils, reserves
+from server import closing_sender, invitations
+from server.domain import case_lists, cases, closing, councils, long_lists, reserves, selection, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput, NotFound
-from server.pages.common import Form, PageError, Staff, redirect, render
+from server.domain.models import utcnow
+from server.pages.common import Form, PageError, Staff, field, redirect, render
 from server.rest.params import Id
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -28,7 +29,7 @@ FILTERS = {
     "priority": cases.PRIORITIES,
 }
 # After an action the page says what happened (?done=...): only these words can be shown.
-DONE = ("invited", "outbox", "queued", "blocked", "failed", "reserve_found", "reserve_none")
+DONE = ("invited", "outbox", "queued", "blocked", "failed", "reserve_found", "reserve_none", "contact", "not_needed")
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -56,6 +57,7 @@ def case_list(request: Request, caller: Staff) -> Response:
     filters = _filters(request)
     with session_scope() as session:
         items = case_lists.rows(session, caller)
+        progress = timeliness.progress(session, caller.council_id, utcnow()) if caller.council_id else None
     shown = case_lists.filtered(items, filters)
     added = request.query_params.get("added", "")
     context: dict[str, Any] = {
@@ -66,6 +68,7 @@ def case_list(request: Request, caller: Staff) -> Response:
         "options": FILTERS,
         "added": int(added) if added.isdigit() else None,
         "query": request.url.query,
+        "progress": progress,
     }
     return render(request, "pages/staff/cases.html", context)
 
@@ -99,8 +102,43 @@ def _case(caller: Staff, case_id: int) -> dict[str, Any]:
 def case_page(request: Request, case_id: Id, caller: Staff) -> Response:
     item = _case(caller, case_id)
     done = request.query_params.get("done", "")
-    context = {"case": item, "council": _council_name(caller.council_id), "done": done if done in DONE else None}
+    context = {
+        "case": item,
+        "council": _council_name(caller.council_id),
+        "done": done if done in DONE else None,
+        "errors": {},
+        "values": {"phone": "", "language": item["language"]},
+        "languages": cases.LANGUAGES,
+    }
     return render(request, "pages/staff/case.html", context)
+
+
+@router.post("/cases/{case_id}/contact", response_class=HTMLResponse)
+def add_contact(request: Request, case_id: Id, caller: Staff, form: Form) -> Response:
+    """The phone number and language of a case the team picked (as PATCH /api/cases/{id})."""
+    item = _case(caller, case_id)
+    values = {"phone": field(form, "phone", 30), "language": field(form, "language", 10)}
+    errors: dict[str, str] = {}
+    if values["language"] not in cases.LANGUAGES:
+        errors["language"] = "error_language"
+    if not errors:
+        try:
+            with session_scope() as session:
+                cases.add_contact(session, caller, case_id, values["phone"], values["language"])
+            return redirect(f"/staff/cases/{case_id}?done=contact")
+        except InvalidInput:
+            errors["phone"] = "error_phone"
+        except Conflict:
+            errors["phone"] = "error_contact_locked"
+    context = {
+        "case": item,
+        "council": _council_name(caller.council_id),
+        "done": None,
+        "errors": errors,
+        "values": values,
+        "languages": cases.LANGUAGES,
+    }
+    return render(request, "pages/staff/case.html", context, status=400)
 
 
 @router.post("/cases/{case_id}/invite")
@@ -117,6 +155,16 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
     except InvalidInput:
         status = "failed"
     return redirect(f"{back}?done={status}")
+
+
+@router.post("/cases/{case_id}/not-needed")
+async def not_needed(case_id: Id, caller: Staff, form: Form) -> Response:
+    """A reserve invited but not needed: told once that we do not need to talk with them now."""
+    _case(caller, case_id)
+    with session_scope() as session:
+        last = closing.close(session, cases.get_for(session, caller, case_id), "not_needed", caller.actor)
+    await closing_sender.send([last])
+    return redirect(f"/staff/cases/{case_id}?done=not_needed")
 
 
 @router.post("/cases/{case_id}/reserve")
@@ -158,3 +206,52 @@ async def upload(request: Request, caller: Staff, form: Form) -> Response:
         context["problems"] = [case_lists.Problem(0, None, "conflict")]
         return render(request, "pages/staff/upload.html", context, status=400)
     return redirect(f"/staff/cases?added={added}")
+
+
+def _long_list_context(caller: Staff) -> dict[str, Any]:
+    assert caller.council_id is not None
+    with session_scope() as session:
+        waiting = long_lists.summary(session, caller, caller.council_id)
+        standing = long_lists.active_selection(session, caller.council_id)
+        picked = selection.view(standing) if standing is not None else None
+        contacts = {case.reference: case.phone is not None for case in cases.visible_to(session, caller)}
+        ids = {case.reference: case.id for case in cases.visible_to(session, caller)}
+    return {
+        "problems": [],
+        "error": None,
+        "themes": cases.THEMES,
+        "waiting": waiting,
+        "picked": picked,
+        "contacts": contacts,
+        "ids": ids,
+        "columns": long_lists.COLUMNS,
+    }
+
+
+@router.get("/long-list", response_class=HTMLResponse)
+def long_list_page(request: Request, caller: Staff) -> Response:
+    return render(request, "pages/staff/long_list.html", _long_list_context(caller))
+
+
+@router.post("/long-list", response_class=HTMLResponse)
+async def long_list_upload(request: Request, caller: Staff, form: Form) -> Response:
+    chosen = form.get("file")
+    data = b""
+    if isinstance(chosen, UploadFile):
+        data = await chosen.read(long_lists.MAX_BYTES + 1)
+    context = _long_list_context(caller)
+    if not data:
+        context["error"] = "no_file"
+        return render(request, "pages/staff/long_list.html", context, status=400)
+    assert caller.council_id is not None
+    try:
+        rows = long_lists.read_csv(data)
+        with session_scope() as session:
+            long_lists.upload(session, caller, caller.council_id, rows)
+    except case_lists.ImportRejected as rejected:
+        context["problems"] = rejected.problems
+        return render(request, "pages/staff/long_list.html", context, status=400)
+    except Conflict:
+        context["error"] = "picked"
+        return render(request, "pages/staff/long_list.html", context, status=409)
+    return redirect("/staff/long-list?done=1")

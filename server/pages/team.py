@@ -13,11 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from server import notify
-from server.domain import handoffs, meetings
+from server import closing_sender, notify
+from server.domain import closing, handoffs, meetings, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import DomainError, NotFound
-from server.domain.models import Handoff
+from server.domain.models import Handoff, utcnow
 from server.pages.common import Form, PageError, Team, field, redirect, render
 from server.rest.params import Id
 
@@ -38,6 +38,7 @@ def _handoff(session: Any, handoff_id: int) -> Handoff:
 
 def _item(session: Any, handoff: Handoff) -> dict[str, Any]:
     item = handoffs.view(session, handoff)
+    item |= timeliness.timing(session, handoff.case_id, utcnow())
     meeting = meetings.current(session, handoff)
     item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
     return item
@@ -58,9 +59,12 @@ def home(caller: Team) -> Response:
 def queue(request: Request, caller: Team) -> Response:
     with session_scope() as session:
         items = [_item(session, handoff) for handoff in handoffs.queue(session)]
+        panels = [
+            timeliness.progress(session, council_id, utcnow()) for council_id in timeliness.open_councils(session)
+        ]
     for item in items:
         item["claimer"] = _claimer(item)
-    return render(request, "pages/team/queue.html", {"items": items})
+    return render(request, "pages/team/queue.html", {"items": items, "panels": panels})
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
@@ -81,23 +85,29 @@ def handoff_page(request: Request, handoff_id: Id, caller: Team) -> Response:
 async def _act(request: Request, handoff_id: int, caller: Team, action: str) -> Response:
     """Claim, complete or cancel; a conflict (someone else has it, it has ended) is shown on the hand-off page."""
     text = None
+    last: closing.Text | None = None
     try:
         with session_scope() as session:
             handoff = _handoff(session, handoff_id)
             if action == "claimed":
                 handoffs.claim(session, handoff, caller.actor)
             elif action == "completed":
-                meetings.complete(session, handoff, caller.actor)
+                held = meetings.complete(session, handoff, caller.actor)
+                _, last = closing_sender.after_handoff(session, handoff, held, action, caller.actor)
             else:
                 meeting = meetings.cancel(session, handoff, caller.actor)
-                text = meetings.cancellation(session, meeting) if meeting is not None else None
+                ended, last = closing_sender.after_handoff(session, handoff, meeting, action, caller.actor)
+                # Scheduling cancelled: the closing message says the meeting will not happen, in its place.
+                text = meetings.cancellation(session, meeting) if meeting is not None and not ended else None
     except DomainError as problem:
         with session_scope() as session:
             item = _item(session, _handoff(session, handoff_id))
         item["claimer"] = _claimer(item)
         context = {"item": item, "mine": item["claimed_by"] == caller.actor, "done": None, "problem": problem.message}
         return render(request, "pages/team/handoff.html", context, status=409)
-    return await _after(handoff_id, action, text)
+    response = await _after(handoff_id, action, text)
+    await closing_sender.send([last])
+    return response
 
 
 async def _after(handoff_id: int, action: str, text: meetings.Text | None) -> Response:
@@ -136,13 +146,14 @@ def _schedule_page(
 def schedule_page(request: Request, handoff_id: Id, caller: Team) -> Response:
     with session_scope() as session:
         item = _item(session, _handoff(session, handoff_id))
-    values = {name: "" for name in (*DATE_PARTS, "how", "where", "who")}
+    values = {name: "" for name in (*DATE_PARTS, "how", "where", "who", "expert")}
     meeting = item["meeting"]
     if meeting is not None and meeting["status"] == "scheduled":
         at = datetime.fromisoformat(meeting["at"]).astimezone(UK)
         values |= {"day": str(at.day), "month": str(at.month), "year": str(at.year)}
         values |= {"hour": f"{at.hour:02d}", "minute": f"{at.minute:02d}", "how": meeting["how"]}
         values |= {"where": meeting["where"] or "", "who": meeting["who"] or ""}
+        values["expert"] = "yes" if meeting["expert_by_experience"] else ""
     elif item["preferences"] and len(item["preferences"]["how"]) == 1:
         values["how"] = item["preferences"]["how"][0]
     return _schedule_page(request, item, values, {})
@@ -173,6 +184,7 @@ def _read(form: FormData) -> dict[str, str]:
     values = {name: field(form, name, 10) for name in DATE_PARTS}
     values["how"] = field(form, "how", 20)
     values |= {name: field(form, name, 400) for name in ("where", "who")}
+    values["expert"] = field(form, "expert", 10)
     return values
 
 
@@ -196,7 +208,14 @@ async def schedule(request: Request, handoff_id: Id, caller: Team, form: Form) -
             with session_scope() as session:
                 handoff = _handoff(session, handoff_id)
                 meeting = meetings.schedule(
-                    session, handoff, at, values["how"], values["where"], values["who"], caller.actor
+                    session,
+                    handoff,
+                    at,
+                    values["how"],
+                    values["where"],
+                    values["who"],
+                    caller.actor,
+                    expert_by_experience=values["expert"] == "yes",
                 )
                 text = meetings.confirmation(session, meeting)
         except DomainError as problem:

@@ -7,8 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from server import closing_sender
 from server.auth import require
-from server.domain import retention
+from server.domain import closing, retention
 from server.domain.db import session_scope
 from server.domain.models import iso
 from server.domain.tokens import Principal
@@ -29,13 +30,22 @@ class ClosedOut(BaseModel):
 
 
 @router.post("/{council_id}/close", response_model=ClosedOut)
-def close(council_id: Id, caller: Closer) -> ClosedOut:
-    """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves."""
+async def close(council_id: Id, caller: Closer) -> ClosedOut:
+    """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves.
+
+    Everyone still waiting or part way is told, once, that we do not need to talk with them now (never anyone who
+    said STOP, no or stop)."""
     with session_scope() as session:
         council = retention.close_assessment(session, council_id, caller.actor)
+        texts = [
+            closing.close(session, case, "assessment_closed", caller.actor)
+            for case in closing.waiting_or_part_way(session, council_id)
+        ]
         closed_at = council.assessment_closed_at
         purge_after = retention.purge_after(council, get_settings().retention_days)
         assert closed_at is not None and purge_after is not None
-        return ClosedOut(
+        out = ClosedOut(
             id=council.id, name=council.name, assessment_closed_at=iso(closed_at), purge_after=iso(purge_after)
         )
+    await closing_sender.send(list(texts))
+    return out

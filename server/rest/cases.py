@@ -7,9 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server import invitations
+from server import closing_sender, invitations
 from server.auth import Caller, CaseWriter
-from server.domain import audit, cases, reserves
+from server.domain import audit, cases, closing, reserves
 from server.domain.cases import Theme
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
@@ -39,6 +39,12 @@ class Invitation(BaseModel):
     status: str
 
 
+class Closed(BaseModel):
+    reason: Literal["completed", "not_needed", "handoff_cancelled", "assessment_closed"]
+    # When the person was told (None: not told, because they said STOP, no or stop, or cannot be reached).
+    told_at: str | None
+
+
 class CaseOut(BaseModel):
     id: int
     council_id: int
@@ -52,6 +58,10 @@ class CaseOut(BaseModel):
     advocate_involved: bool
     invitation: Invitation
     check_consent_at_start: bool
+    # The pick the case came from (None: loaded directly), and whether its phone number is in yet.
+    selection_id: int | None = None
+    has_phone: bool = False
+    closed: Closed | None = None
     created_at: str
 
 
@@ -68,6 +78,19 @@ def create_case(body: CaseIn, caller: CaseWriter) -> Any:
             language=body.language,
             priority=body.priority,
         )
+        return cases.view(session, case)
+
+
+class ContactIn(BaseModel):
+    phone: str | None = Field(default=None, min_length=1, max_length=30)
+    language: str | None = Field(default=None, min_length=1, max_length=10)
+
+
+@router.patch("/{case_id}", response_model=CaseOut)
+def add_contact(case_id: Id, body: ContactIn, caller: Caller) -> Any:
+    """Council staff add the phone number and language of a case the team picked (409 for other cases)."""
+    with session_scope() as session:
+        case = cases.add_contact(session, caller, case_id, body.phone, body.language)
         return cases.view(session, case)
 
 
@@ -133,3 +156,15 @@ def reserve(case_id: Id, caller: CaseWriter) -> Any:
             "for_case_id": case.id,
             "invitation": {"status": found.invite_status},
         }
+
+
+@router.post("/{case_id}/not-needed", response_model=CaseOut)
+async def not_needed(case_id: Id, caller: CaseWriter) -> Any:
+    """We no longer need this person (a reserve invited but not needed): they are told once, in easy read, that we
+    do not need to talk with them now and their care will not change. Never sent after STOP, no or stop."""
+    with session_scope() as session:
+        case = cases.get_for(session, caller, case_id)
+        last = closing.close(session, case, "not_needed", caller.actor)
+    await closing_sender.send([last])
+    with session_scope() as session:
+        return cases.view(session, cases.get_for(session, caller, case_id))

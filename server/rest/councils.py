@@ -1,4 +1,4 @@
-"""Councils: created by an admin."""
+"""Councils: created by an admin; their fieldwork date and when the report is expected set by the admin or team."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from datetime import date
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server.auth import Admin
+from server.auth import Admin, Team
 from server.domain import councils
 from server.domain.db import session_scope
+from server.rest.params import Id
+
+# "YYYY-MM": the month the assessment's report is expected.
+Month = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2027-06"])
 
 router = APIRouter(prefix="/api/councils", tags=["councils"])
 
@@ -18,16 +22,40 @@ class CouncilIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     # "YYYY-MM-DD": when fieldwork starts. The team's queue puts the nearest first.
     fieldwork_date: date | None = None
+    # The thank-you after a meeting says when the report is expected.
+    report_expected: str | None = Month
 
 
 class CouncilOut(BaseModel):
     id: int
     name: str
     fieldwork_date: date | None = None
+    report_expected: str | None = None
+
+
+class CouncilChange(BaseModel):
+    fieldwork_date: date | None = None
+    report_expected: str | None = Month
+
+
+def _out(council: councils.Council) -> CouncilOut:
+    return CouncilOut(
+        id=council.id, name=council.name, fieldwork_date=council.fieldwork_date, report_expected=council.report_expected
+    )
 
 
 @router.post("", status_code=201, response_model=CouncilOut)
 def create_council(body: CouncilIn, caller: Admin) -> CouncilOut:
     with session_scope() as session:
         council = councils.create(session, body.name, caller.actor, body.fieldwork_date)
-        return CouncilOut(id=council.id, name=council.name, fieldwork_date=council.fieldwork_date)
+        if body.report_expected:
+            councils.change(session, council.id, caller.actor, report_expected=body.report_expected)
+        return _out(council)
+
+
+@router.patch("/{council_id}", response_model=CouncilOut)
+def change_council(council_id: Id, body: CouncilChange, caller: Team) -> CouncilOut:
+    """Set the fieldwork date or the month the report is expected (fields left out stay as they are)."""
+    with session_scope() as session:
+        given = body.model_dump(exclude_unset=True)
+        return _out(councils.change(session, council_id, caller.actor, **given))

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
-from server import notify
+from server import closing_sender, notify
 from server.auth import Team
-from server.domain import handoffs, meetings
+from server.domain import handoffs, meetings, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
-from server.domain.models import Handoff
+from server.domain.models import Handoff, utcnow
 from server.rest.params import Id
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
@@ -57,6 +57,7 @@ class MeetingOut(BaseModel):
     how: str
     where: str | None
     who: str | None
+    expert_by_experience: bool = False
     status: str
     created_by: str
     confirmation: str = Field(
@@ -88,6 +89,10 @@ class HandoffOut(BaseModel):
     representatives: list[RepresentativeOut]
     preferences: PreferencesOut | None
     meeting: MeetingOut | None
+    # The case's due-by date (its council's fieldwork date less CASE_DUE_DAYS_BEFORE_FIELDWORK), and whether it is at
+    # risk of missing it.
+    due_by: str | None = None
+    at_risk: bool = False
 
 
 class ScheduleIn(BaseModel):
@@ -95,10 +100,13 @@ class ScheduleIn(BaseModel):
     how: Literal["phone", "video", "home", "elsewhere"]
     where: str | None = Field(default=None, max_length=300)
     who: str | None = Field(default=None, max_length=300)
+    # An Expert by Experience comes too: the person's confirmation says so.
+    expert_by_experience: bool = False
 
 
 def _item(session: Session, handoff: Handoff) -> dict[str, Any]:
     item = handoffs.view(session, handoff)
+    item |= timeliness.timing(session, handoff.case_id, utcnow())
     meeting = meetings.current(session, handoff)
     item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
     return item
@@ -139,7 +147,14 @@ async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
     """Book the meeting (or move it) and text the person an easy-read confirmation with a calendar link."""
     with session_scope() as session:
         meeting = meetings.schedule(
-            session, handoffs.get(session, handoff_id), body.at, body.how, body.where, body.who, caller.actor
+            session,
+            handoffs.get(session, handoff_id),
+            body.at,
+            body.how,
+            body.where,
+            body.who,
+            caller.actor,
+            expert_by_experience=body.expert_by_experience,
         )
         text = meetings.confirmation(session, meeting)
     await _send(text)
@@ -147,20 +162,28 @@ async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
 
 
 @router.post("/{handoff_id}/complete", response_model=HandoffOut)
-def complete(handoff_id: Id, caller: Team) -> Any:
-    """The meeting took place (or, for a request for a person, the team has dealt with it)."""
+async def complete(handoff_id: Id, caller: Team) -> Any:
+    """The meeting took place (or, for a request for a person, the team has dealt with it). After a meeting the
+    person gets an easy-read thank-you on their channel, once."""
     with session_scope() as session:
-        meetings.complete(session, handoffs.get(session, handoff_id), caller.actor)
+        handoff = handoffs.get(session, handoff_id)
+        meeting = meetings.complete(session, handoff, caller.actor)
+        _, thanks = closing_sender.after_handoff(session, handoff, meeting, "completed", caller.actor)
+    await closing_sender.send([thanks])
     return _show(handoff_id)
 
 
 @router.post("/{handoff_id}/cancel", response_model=HandoffOut)
 async def cancel(handoff_id: Id, caller: Team) -> Any:
-    """End it without a meeting; a booked meeting is called off and the person is told."""
+    """End it without a meeting. Scheduling work cancelled closes the case: the person is told once that we do not
+    need to talk with them now (and that a booked meeting will not happen)."""
     with session_scope() as session:
-        meeting = meetings.cancel(session, handoffs.get(session, handoff_id), caller.actor)
-        text = meetings.cancellation(session, meeting) if meeting is not None else None
+        handoff = handoffs.get(session, handoff_id)
+        meeting = meetings.cancel(session, handoff, caller.actor)
+        ended, last = closing_sender.after_handoff(session, handoff, meeting, "cancelled", caller.actor)
+        text = meetings.cancellation(session, meeting) if meeting is not None and not ended else None
     await _send(text)
+    await closing_sender.send([last])
     return _show(handoff_id)
 
 

@@ -134,3 +134,24 @@ def test_someone_else_cannot_take_a_claimed_hand_off(client: TestClient) -> None
     assert "first@example.org has taken this on." in page and "Take this on" not in page
     refused = client.post(f"/team/handoffs/{handoff_id}/claim", data={"csrf_token": csrf_of(page)})
     assert refused.status_code == 409 and "Someone else on the team has claimed this" in refused.text
+
+
+def test_book_with_an_expert_by_experience_and_complete_sends_the_thank_you(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    from easyread.render import text
+    from easyread.sms import plain
+
+    handoff_id = ready(client, phone="+447700900303")
+    sign_in(client, page_user(client, "team"))
+    form = client.get(f"/team/handoffs/{handoff_id}/schedule").text
+    assert 'name="expert"' in form
+    values = {"csrf_token": csrf_of(form), "day": "7", "month": "7", "year": "2099", "hour": "14", "minute": "30"}
+    values |= {"how": "phone", "where": "", "who": "", "expert": "yes"}
+    booked = client.post(f"/team/handoffs/{handoff_id}/schedule", data=values)
+    assert "Someone who has had care and support is coming" in booked.text
+    [confirmation] = twilio_env.sms_to("+447700900303")
+    assert plain(text("closing.expert", "en")) in confirmation
+    done = client.post(f"/team/handoffs/{handoff_id}/complete", data={"csrf_token": csrf_of(booked.text)})
+    assert "Marked as done." in done.text
+    assert twilio_env.sms_to("+447700900303")[-1].startswith(plain(text("closing.thank_you", "en")))

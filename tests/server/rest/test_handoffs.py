@@ -186,6 +186,8 @@ def test_cancel_calls_the_meeting_off_and_tells_the_person(client: TestClient, t
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["meeting"]["status"] == "cancelled"
     _confirmation, cancellation = twilio_env.sms_to("+447700900717")
     assert "Tuesday 3 March at 2pm" in cancellation and "will not happen" in cancellation
+    # One message, and no promise of contact: we do not need to talk with them now (issue 15).
+    assert "We do not need to talk with you now." in cancellation
     assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["status"] == "answered"
     assert client.post(f"/api/handoffs/{handoff_id}/complete", headers=team).status_code == 409
 

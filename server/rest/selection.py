@@ -1,0 +1,144 @@
+"""The long list and the pick: council staff upload an anonymised long list; the team makes a seeded, stratified
+pick from it; everyone concerned can see the pick."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from server.auth import Caller, Team, require
+from server.domain import case_lists, long_lists, selection, timeliness
+from server.domain.db import session_scope
+from server.domain.errors import NotFound
+from server.domain.models import utcnow
+from server.domain.tokens import Principal
+from server.rest.params import Id
+
+router = APIRouter(prefix="/api/councils", tags=["selection"])
+
+ListWriter = Annotated[Principal, Depends(require("admin", "council_staff"))]
+
+
+class LongListIn(BaseModel):
+    rows: list[dict[str, str | int | float | None]] = Field(
+        description="reference, theme, primary_need, age_band: 10 to 500 rows, anonymised"
+    )
+
+
+class LongListOut(BaseModel):
+    id: int
+    council_id: int
+    rows: int
+    list_sha256: str
+    themes: dict[str, int]
+    uploaded_at: str
+
+
+class SelectionIn(BaseModel):
+    primary: int = Field(default=6, ge=1, le=selection.MAX_COUNT)
+    reserve: int = Field(default=4, ge=0, le=selection.MAX_COUNT)
+    seed: int | None = Field(default=None, ge=0, le=selection.MAX_SEED)
+
+
+class SelectionOut(BaseModel):
+    id: int
+    council_id: int
+    seed: int
+    list_sha256: str
+    primary: list[str]
+    reserve: list[str]
+    made_by: str
+    made_at: str
+    voided_at: str | None
+    void_reason: str | None
+
+
+class VoidIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+def rejected(problems: case_lists.ImportRejected) -> JSONResponse:
+    """422 naming each problem by row and column; never the value that looked like personal data."""
+    return JSONResponse(
+        {
+            "detail": problems.message,
+            "problems": [
+                {"row": p.row, "column": p.column, "problem": p.problem, **({"value": p.value} if p.value else {})}
+                for p in problems.problems
+            ],
+        },
+        status_code=422,
+    )
+
+
+@router.post("/{council_id}/long-list", status_code=201, response_model=LongListOut)
+def upload_long_list(council_id: Id, body: LongListIn, caller: ListWriter) -> Any:
+    """Replace the council's long list (until a pick is made). A row holding anything like personal data is refused,
+    row by row and column by column (422), and nothing is stored."""
+    raw = [{key: "" if value is None else str(value) for key, value in row.items()} for row in body.rows]
+    try:
+        with session_scope() as session:
+            long_lists.can_see(caller, council_id)
+            rows = long_lists.check(raw)
+            long_lists.upload(session, caller, council_id, rows)
+            return long_lists.summary(session, caller, council_id)
+    except case_lists.ImportRejected as problems:
+        return rejected(problems)
+
+
+@router.get("/{council_id}/long-list", response_model=LongListOut)
+def show_long_list(council_id: Id, caller: ListWriter) -> Any:
+    with session_scope() as session:
+        found = long_lists.summary(session, caller, council_id)
+    if found is None:
+        raise NotFound("This council has no long list waiting for a pick.")
+    return found
+
+
+@router.post("/{council_id}/selection", status_code=201, response_model=SelectionOut)
+def make_selection(council_id: Id, body: SelectionIn, caller: Team) -> Any:
+    """The seeded, stratified pick (see the README). 409 when a pick stands; the seed is random when not given."""
+    with session_scope() as session:
+        made = selection.pick(session, caller, council_id, body.primary, body.reserve, body.seed)
+        return selection.view(made)
+
+
+@router.get("/{council_id}/selection", response_model=SelectionOut)
+def show_selection(council_id: Id, caller: Caller) -> Any:
+    with session_scope() as session:
+        return selection.view(selection.current_for(session, caller, council_id))
+
+
+@router.post("/{council_id}/selection/{selection_id}/void", response_model=SelectionOut)
+def void_selection(council_id: Id, selection_id: Id, body: VoidIn, caller: Team) -> Any:
+    with session_scope() as session:
+        return selection.view(selection.void(session, caller, council_id, selection_id, body.reason))
+
+
+class ProgressOut(BaseModel):
+    council_id: int
+    council_name: str
+    needed: int
+    approached: int
+    answered: int
+    consented: int
+    scheduled: int
+    completed: int
+    declined: int
+    withdrawn: int
+    no_answer: int
+    at_risk: list[int]
+    fieldwork_date: str | None
+    due_by: str | None
+    reserves_left: int
+
+
+@router.get("/{council_id}/progress", response_model=ProgressOut)
+def progress(council_id: Id, caller: Caller) -> Any:
+    """How the council's cases are going: counts, the cases at risk of missing fieldwork, reserves left."""
+    with session_scope() as session:
+        long_lists.can_see(caller, council_id)
+        return timeliness.progress(session, council_id, utcnow())
