@@ -103,15 +103,14 @@ def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRas
     )
     stored = conversations.store_inbound(session, conversation, text, message.external_id)
     reply.message_id, reply.language = stored.id, conversation.language
-    if conversation.case_id is None and safety.suggests_risk(text):
-        conversations.mark_answered(session, stored)
-        reply.messages = [say("safety", reply.language, message.channel)]
-        return None
     if conversation.case_id is None:
         problem = _link(session, conversation, message)
         if problem is not None:
             conversations.mark_answered(session, stored)
             reply.messages, reply.status = [problem[0]], problem[1]
+            if safety.suggests_risk(text):
+                # Harm or distress from someone we cannot place yet: the safe reply still comes first.
+                reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
             return None
     reply.case_id, reply.language = conversation.case_id, conversation.language
     if dialogue.needs_model(session, conversation, text):

@@ -7,8 +7,9 @@ import uuid
 from fastapi.testclient import TestClient
 
 from easyread.render import text
+from easyread.sms import segments
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import council_with_staff, new_case, sms_bodies, twilio_post
+from tests.support import ADMIN, council_with_staff, new_case, sms_bodies, twilio_post
 
 PUBLIC = "http://testserver"
 
@@ -125,3 +126,39 @@ def test_wrong_codes_are_limited_per_number(client: TestClient, twilio_env: Fake
     assert locked == text("bot.code_locked", "en")
     # Another number is not affected.
     assert sms(client, "+447700900208", "ZZZZZZZZ") == [text("bot.code_wrong", "en")]
+
+
+def test_a_worrying_first_text_from_a_case_number_reaches_the_team_at_once(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-9", phone="+447700900209")
+    [reply] = sms(client, "+447700900209", "my son takes my money and hits me")
+    assert "999" in reply
+    team = client.post("/api/tokens", json={"role": "team", "name": "t"}, headers=ADMIN).json()["token"]
+    queue = client.get("/api/handoffs", headers={"Authorization": f"Bearer {team}"}).json()
+    assert [(h["case_id"], h["reason"], h["urgent"]) for h in queue] == [(case["id"], "distress", True)]
+    # From a number we cannot place, the same safe reply comes first, before any question about a code.
+    assert "999" in sms(client, "+447700900210", "I want to end it all")[0]
+
+
+def test_typed_answers_work_by_text_without_the_model(client: TestClient, twilio_env: FakeTwilio) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-10", phone="+447700900211")
+    texts = ["hi", "yes", "ok", "OK", "yes please", "yes that's right"]
+    replies = [sms(client, "+447700900211", words) for words in texts]
+    # The greeting and each part of the explanation is one text, however many messages it holds; every text
+    # fits 3 segments. The yes brings the receipt too: 2 texts.
+    assert [len(reply) for reply in replies] == [1, 1, 1, 1, 1, 2], replies
+    assert all(segments(body).count <= 3 for reply in replies for body in reply)
+    assert "Reply 1 for Next." in replies[1][0] and "Reply 2 for Yes, I will take part." in replies[1][0]
+    assert "Are you happy to take part?" in replies[3][0]
+    shown = client.get(f"/api/cases/{case['id']}", headers=council.staff).json()
+    assert shown["consent"]["state"] == "given"
+    assert "PERSON" in replies[5][0]
+    # PERSON by text needs no model either: the team is told, and the question is asked again.
+    [handoff] = sms(client, "+447700900211", "person")
+    assert handoff.startswith(text("bot.handoff", "en") + "\n" + text("prefs.ask_how", "en"))
+    team = client.post("/api/tokens", json={"role": "team", "name": "t"}, headers=ADMIN).json()["token"]
+    reasons = [h["reason"] for h in client.get("/api/handoffs", headers={"Authorization": f"Bearer {team}"}).json()]
+    assert "asked" in reasons
