@@ -5,11 +5,23 @@ Stopping is recorded with the same care: a one-word STOP at once, a wish to stop
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from actions.registry import recorder
 from dialogue.stages import NOTICE
 from dialogue.turn import Turn
+from easyread.dates import spoken_date
 from easyread.render import notice_text
-from server.domain import consent, conversations, handoffs, meetings, reconfirm, representatives, reserves
+from server.domain import (
+    consent,
+    conversations,
+    handoffs,
+    meetings,
+    reconfirm,
+    representatives,
+    reserves,
+    timeliness,
+)
 
 # What a recorder returns to stay where it is, having said what the person needs to hear.
 STAY = ""
@@ -84,7 +96,8 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     record(turn, state)
     if state == "given":
         turn.say("consent_given")
-        turn.say("consent_receipt")
+        by = timeliness.contact_by(turn.session, turn.case, datetime.now(UTC))
+        turn.say("consent_receipt", by=spoken_date(by, turn.language))
         turn.say("prefs_intro")
         return "pref_how"
     turn.say("consent_declined" if state == "declined" else "stop_withdrawn")

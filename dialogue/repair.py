@@ -24,10 +24,10 @@ from dialogue.moves import ask, go
 from dialogue.reading import Move, Reading
 from dialogue.stages import STAGES, Kind, Stage
 from dialogue.turn import Turn
-from easyread.dates import spoken_date, working_days_after
+from easyread.dates import spoken_date
 from easyread.languages import available
 from easyread.render import QUESTIONS
-from server.domain import conversations
+from server.domain import conversations, timeliness
 from server.settings import get_settings
 
 
@@ -78,7 +78,7 @@ def refusal(turn: Turn, now: Stage, consented: bool) -> None:
 
 def question(turn: Turn, topic: str) -> None:
     if topic == "contact_when":
-        by = working_days_after(datetime.now(UTC), get_settings().contact_within_days)
+        by = timeliness.contact_by(turn.session, turn.case, datetime.now(UTC))
         turn.say("answer_contact_when", by=spoken_date(by, turn.language))
     elif topic == "is_real":
         turn.say("answer_is_real", helpline=get_settings().helpline_number)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from easyread.languages import locale
@@ -22,17 +22,6 @@ def spoken_date(on: date, language: str) -> str:
     """ "Friday 13 March", "piątek, 13 marca"."""
     month = text(f"dates.month_{on.month}", language)
     return text("dates.on_date", language, day=_day(on, language), date=on.day, month=month)
-
-
-def working_days_after(start: datetime, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`, in UK time. Bank holidays are not counted
-    out, so the date can come a day early, never late."""
-    on = (start if start.tzinfo else start.replace(tzinfo=UTC)).astimezone(UK).date()
-    while days > 0:
-        on += timedelta(days=1)
-        if on.weekday() < 5:
-            days -= 1
-    return on
 
 
 def spoken_datetime(at: datetime, language: str) -> str:

@@ -34,6 +34,28 @@ def due_by(council: Council) -> date | None:
     return council.fieldwork_date - timedelta(days=get_settings().case_due_days_before_fieldwork)
 
 
+def working_days_after(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`. Bank holidays are not counted out, so the
+    date can be a day early, never late."""
+    on = start
+    while days > 0:
+        on += timedelta(days=1)
+        if on.weekday() < 5:
+            days -= 1
+    return on
+
+
+def contact_by(session: Session, case: Case, now: datetime) -> date:
+    """When the team gets in touch after a yes, as the person is told: CONTACT_WITHIN_DAYS working days on, but
+    never later than the case's due-by date (and never before tomorrow)."""
+    today = _today(now)
+    promised = working_days_after(today, get_settings().contact_within_days)
+    due = due_by(councils.get(session, case.council_id))
+    if due is not None:
+        promised = max(min(promised, due), today + timedelta(days=1))
+    return promised
+
+
 def _cases(session: Session, council_id: int) -> list[Case]:
     return list(
         session.scalars(
