@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from easyread.languages import available
 from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.domain.models import Case, iso
+from server.domain.models import Case, Council, iso
 from server.domain.tokens import Principal
 
 Theme = Literal[
@@ -109,8 +109,24 @@ def get_for(session: Session, principal: Principal, case_id: int) -> Case:
 
 
 def by_phone(session: Session, phone: str) -> Case | None:
-    """The newest case with this number: a text from it joins that case's conversation."""
-    return session.scalars(select(Case).where(Case.phone == phone).order_by(Case.id.desc()).limit(1)).first()
+    """The case a text or call from this number joins, or None: then the person is asked for their code.
+
+    The number is only trusted when it points at one council. A number on open cases (assessment not closed) of
+    two councils is ambiguous, and joining the newest would let any council capture another's person just by
+    adding their number: so neither is joined. Within one council the newest case is taken. When none of the
+    number's cases is open, the newest one is, so a late STOP still reaches it.
+    """
+    rows = session.execute(
+        select(Case, Council.assessment_closed_at)
+        .join(Council, Council.id == Case.council_id)
+        .where(Case.phone == phone, Case.purged_at.is_(None))
+        .order_by(Case.id.desc())
+    ).all()
+    open_cases = [case for case, closed_at in rows if closed_at is None]
+    candidates = open_cases or [case for case, _ in rows]
+    if len({case.council_id for case in candidates}) != 1:
+        return None
+    return candidates[0]
 
 
 def by_invite_code(session: Session, code: str) -> Case | None:
