@@ -56,6 +56,8 @@ def create(
     language: str,
     priority: str,
 ) -> Case:
+    if not principal.manages_cases:
+        raise Forbidden("Only councils, admins and team members given the right can add cases.")
     if principal.role == "council_staff":
         if council_id is not None and council_id != principal.council_id:
             raise Forbidden("You can only add cases to your own council.", "council_id")

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
-from server.auth import require
+from server.auth import CaseManager
 from server.domain import retention
 from server.domain.db import session_scope
 from server.domain.models import iso
-from server.domain.tokens import Principal
 from server.rest.params import Id
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/councils", tags=["councils"])
-
-Closer = Annotated[Principal, Depends(require("admin", "team"))]
 
 
 class ClosedOut(BaseModel):
@@ -29,8 +24,12 @@ class ClosedOut(BaseModel):
 
 
 @router.post("/{council_id}/close", response_model=ClosedOut)
-def close(council_id: Id, caller: Closer) -> ClosedOut:
-    """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves."""
+def close(council_id: Id, caller: CaseManager) -> ClosedOut:
+    """Close the council's assessment (audited). Closing again keeps the first time, so the purge date never moves.
+
+    An admin, or a team member given can_manage_cases; council staff do not close their own assessment."""
+    if caller.role == "council_staff":
+        raise HTTPException(403, "Your role cannot do this.")
     with session_scope() as session:
         council = retention.close_assessment(session, council_id, caller.actor)
         closed_at = council.assessment_closed_at

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server import invitations
-from server.auth import Caller, CaseWriter
+from server.auth import Caller, CaseManager, CaseWriter
 from server.domain import audit, cases, reserves
 from server.domain.cases import Theme
 from server.domain.db import session_scope
@@ -56,7 +56,7 @@ class CaseOut(BaseModel):
 
 
 @router.post("", status_code=201, response_model=CaseOut)
-def create_case(body: CaseIn, caller: CaseWriter) -> Any:
+def create_case(body: CaseIn, caller: CaseManager) -> Any:
     with session_scope() as session:
         case = cases.create(
             session,
@@ -84,7 +84,7 @@ def get_case(case_id: Id, caller: Caller) -> Any:
 
 
 @router.post("/{case_id}/invite", response_model=CaseOut)
-async def invite(case_id: Id, caller: CaseWriter) -> Any:
+async def invite(case_id: Id, caller: CaseManager) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
     await invitations.send(caller, case_id)
     with session_scope() as session:
