@@ -42,7 +42,16 @@ class Settings(BaseSettings):
     retention_days: int = 90
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
+    # Wrong invitation codes allowed in any hour: per address or phone number, per conversation, and over all
+    # conversations together (against guessing from many addresses). Counted in the database, shared by every
+    # server on it, or in Redis when REDIS_URL is set. Over the overall cap, no code opens a conversation for the
+    # rest of the hour (people who text or ring from a case's own number are still joined by their number).
     code_attempts_per_hour: int = 5
+    code_attempts_per_conversation: int = 5
+    code_attempts_overall_per_hour: int = 200
+    # An invitation code works for at most this many days after its case was made, and never after the
+    # council's assessment closed.
+    invite_code_days: int = 60
     # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
     # wait"): per phone number (texts and calls), per web chat (nobody types one a second for a minute), and
     # per address (a care home or an office may share one, and the load test sends every chat from one).

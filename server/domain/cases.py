@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
 
 import phonenumbers
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 from easyread.languages import available
 from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.domain.models import Case, Council, iso
+from server.domain.models import Case, Council, iso, utcnow
 from server.domain.tokens import Principal
+from server.settings import get_settings
 
 Theme = Literal[
     "older_people",
@@ -131,14 +133,39 @@ def by_phone(session: Session, phone: str) -> Case | None:
     return candidates[0]
 
 
-def by_invite_code(session: Session, code: str) -> Case | None:
-    # A purged case's code no longer opens anything: its personal data is gone and its assessment closed.
-    found = select(Case).where(Case.invite_code == invite_codes.normalise(code), Case.purged_at.is_(None))
-    return session.scalars(found).first()
+def by_invite_code(session: Session, code: str, now: datetime | None = None) -> Case | None:
+    """The case a code opens, or None: then the person hears "that code did not work", as for a wrong one.
+
+    A code works until its council's assessment closes, and for at most INVITE_CODE_DAYS after the case was made:
+    a letter found later (or a code copied from one) opens nothing. A purged case's code never does.
+    """
+    now = now or utcnow()
+    oldest = now - timedelta(days=get_settings().invite_code_days)
+    found = (
+        select(Case)
+        .join(Council, Council.id == Case.council_id)
+        .where(
+            Case.invite_code == invite_codes.normalise(code),
+            Case.purged_at.is_(None),
+            Council.assessment_closed_at.is_(None),
+        )
+    )
+    case = session.scalars(found).first()
+    if case is None or _aware(case.created_at) < oldest:
+        return None
+    return case
 
 
-def view(session: Session, case: Case) -> dict[str, object]:
-    """What staff see of a case: status, never conversation detail."""
+def _aware(at: datetime) -> datetime:
+    # SQLite hands back naive datetimes, which are UTC here.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def view(session: Session, case: Case, show_code: bool = True) -> dict[str, object]:
+    """What staff see of a case: status, never conversation detail.
+
+    The invitation code only for the council (which posts the letters) and admins: `show_code` False for the team.
+    """
     current = consent.current(session, case.id)
     return {
         "id": case.id,
@@ -147,7 +174,7 @@ def view(session: Session, case: Case) -> dict[str, object]:
         "theme": case.theme,
         "priority": case.priority,
         "language": case.language,
-        "invite_code": case.invite_code,
+        "invite_code": case.invite_code if show_code else None,
         "status": case.status,
         "consent": {
             "state": current.state if current else "pending",

@@ -71,11 +71,17 @@ def offer_choices(session: Session, conversation_id: str, choices: dict[str, str
 def link_by_code(
     session: Session, conversation: Conversation, code: str, attempt_key: str, per_hour: int
 ) -> LinkResult:
-    if invite_codes.locked(session, attempt_key, per_hour):
+    """Join the case whose code this is. Wrong codes are limited per address (`per_hour`), per conversation and
+    over all conversations; once any is reached, even a right code is refused for the hour, so guessing from
+    many places at once gains nothing."""
+    counts = invite_codes.counter(session)
+    limits = invite_codes.limits(attempt_key, conversation.id, per_hour)
+    if any(counts.locked(key, limit) for key, limit in limits):
         return LinkResult.LOCKED
     case = cases.by_invite_code(session, code)
-    invite_codes.record_attempt(session, attempt_key, success=case is not None)
     if case is None:
+        for key, _ in limits:
+            counts.failed(key)
         return LinkResult.WRONG
     attach(session, conversation, case)
     return LinkResult.LINKED

@@ -14,9 +14,15 @@ from server.domain.cases import Theme
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
 from server.domain.models import iso
+from server.domain.tokens import Principal
 from server.rest.params import Id, IdField
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+
+def shows_codes(caller: Principal) -> bool:
+    """Invitation codes are for whoever posts the letters: the council, and admins. Not the team."""
+    return caller.role != "team"
 
 
 class CaseIn(BaseModel):
@@ -46,7 +52,8 @@ class CaseOut(BaseModel):
     theme: str
     priority: str
     language: str
-    invite_code: str
+    # The code on the person's letter: for the council and admins; null for the team, who never need it.
+    invite_code: str | None
     status: str
     consent: Consent
     advocate_involved: bool
@@ -68,19 +75,19 @@ def create_case(body: CaseIn, caller: CaseManager) -> Any:
             language=body.language,
             priority=body.priority,
         )
-        return cases.view(session, case)
+        return cases.view(session, case, shows_codes(caller))
 
 
 @router.get("", response_model=list[CaseOut])
 def list_cases(caller: Caller) -> Any:
     with session_scope() as session:
-        return [cases.view(session, case) for case in cases.visible_to(session, caller)]
+        return [cases.view(session, case, shows_codes(caller)) for case in cases.visible_to(session, caller)]
 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: Id, caller: Caller) -> Any:
     with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id))
+        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
 
 
 @router.post("/{case_id}/invite", response_model=CaseOut)
@@ -88,7 +95,7 @@ async def invite(case_id: Id, caller: CaseManager) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
     await invitations.send(caller, case_id)
     with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id))
+        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
 
 
 class AuditOut(BaseModel):
