@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     retry_interval_seconds: float = 5.0
     # Who decides why and how the person's information is used: named in the consent record download.
     controller_name: str = "Care Quality Commission"
+    # Signed checkpoints of the audit chain's head (count, newest hash, time), appended to a file outside the
+    # database at least this often by the scheduled jobs and at every `make audit-verify`, so deleting the newest
+    # events or rewriting the chain shows. The key signs them (HMAC-SHA256); unset: a random key made once in
+    # var/audit_checkpoint_key. Keep the key and the file where whoever can write the database cannot.
+    audit_checkpoint_key: str | None = None
+    audit_checkpoint_minutes: int = 60
+    audit_checkpoint_path: Path = ROOT / "var" / "audit-checkpoints.jsonl"
     # Personal data of a council's cases is purged (`make purge`) this many days after its assessment closed.
     retention_days: int = 90
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.

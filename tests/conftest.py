@@ -66,8 +66,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 
 
 @pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str]:
+def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    # Audit checkpoints of test databases stay with the test, never in the project's var/.
+    monkeypatch.setenv("AUDIT_CHECKPOINT_PATH", str(tmp_path / "audit-checkpoints.jsonl"))
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     monkeypatch.setenv("INTERNAL_TOKEN", INTERNAL_TOKEN)
     get_settings.cache_clear()
