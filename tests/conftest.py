@@ -70,6 +70,8 @@ def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: P
     monkeypatch.setenv("DATABASE_URL", database_url)
     # Audit checkpoints of test databases stay with the test, never in the project's var/.
     monkeypatch.setenv("AUDIT_CHECKPOINT_PATH", str(tmp_path / "audit-checkpoints.jsonl"))
+    # Spoken prompts too (`make purge` deletes some): a test's own var/, never the project's.
+    monkeypatch.setenv("AUDIO_CACHE_DIR", str(tmp_path / "var" / "audio"))
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     monkeypatch.setenv("INTERNAL_TOKEN", INTERNAL_TOKEN)
     get_settings.cache_clear()
