@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from easyread.render import text
+from server.domain import handoffs
 from server.domain.db import session_scope
 from server.domain.invite_codes import RedisCounter
 from server.domain.models import Case, utcnow
 from server.settings import get_settings
-from tests.support import ADMIN, bearer, council_with_staff, new_case
+from tests.support import ADMIN, bearer, council_with_staff, new_case, page_user, sign_in
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WRONG = text("bot.code_wrong", "en")
@@ -66,13 +67,22 @@ def test_a_code_works_for_invite_code_days_after_the_case_was_made(
 
 def test_the_team_never_sees_invitation_codes(client: TestClient) -> None:
     council = council_with_staff(client, "North Council")
-    case = new_case(client, council.staff, "N-1")
+    case = new_case(client, council.staff, "C-1")
     team = bearer(client.post("/api/tokens", json={"role": "team", "name": "Jo"}, headers=ADMIN).json()["token"])
     for path in ("/api/cases", f"/api/cases/{case['id']}", "/api/handoffs"):
         response = client.get(path, headers=team)
         assert response.status_code == 200
         assert case["invite_code"] not in response.text, path
     assert client.get(f"/api/cases/{case['id']}", headers=team).json()["invite_code"] is None
+    # Nor on the team's pages: the queue and the hand-off.
+    with session_scope() as session:
+        handoff_id = handoffs.ready_to_schedule(session, case["id"], "test").id
+    assert case["invite_code"] not in client.get("/api/handoffs", headers=team).text
+    sign_in(client, page_user(client, "team"))
+    for page in ("/team/handoffs", f"/team/handoffs/{handoff_id}"):
+        shown = client.get(page)
+        assert shown.status_code == 200 and "C-1" in shown.text
+        assert case["invite_code"] not in shown.text, page
     # The council, which posts the letters, and admins still do.
     assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["invite_code"] == case["invite_code"]
     assert client.get(f"/api/cases/{case['id']}", headers=ADMIN).json()["invite_code"] == case["invite_code"]

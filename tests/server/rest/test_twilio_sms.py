@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from easyread.render import text
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import council_with_staff, new_case, sms_bodies, twilio_post
+from tests.support import ADMIN, council_with_staff, new_case, sms_bodies, twilio_post
 
 PUBLIC = "http://testserver"
 
@@ -149,3 +149,14 @@ def test_a_number_on_two_cases_of_one_council_joins_the_newest(client: TestClien
     newest = new_case(client, north.staff, "N-2", phone="+447700900210")
     sms(client, "+447700900210", "STOP")
     assert client.get(f"/api/cases/{newest['id']}", headers=north.staff).json()["consent"]["state"] == "declined"
+
+
+def test_a_number_also_on_a_closed_assessment_joins_the_open_one(client: TestClient, twilio_env: FakeTwilio) -> None:
+    north = council_with_staff(client, "North Council")
+    closed = council_with_staff(client, "Closed Council")
+    mine = new_case(client, north.staff, "N-1", phone="+447700900211")
+    # Newer, but its assessment is over: the number means the open case.
+    new_case(client, closed.staff, "C-1", phone="+447700900211")
+    assert client.post(f"/api/councils/{closed.council_id}/close", headers=ADMIN).status_code == 200
+    sms(client, "+447700900211", "STOP")
+    assert client.get(f"/api/cases/{mine['id']}", headers=north.staff).json()["consent"]["state"] == "declined"
