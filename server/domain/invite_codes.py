@@ -7,6 +7,7 @@ REDIS_URL set they are in Redis instead, so the database takes no writes from so
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -24,6 +25,7 @@ from server.domain.models import CodeAttempt, utcnow
 from server.keys import keyed_hash
 from server.settings import get_settings
 
+log = logging.getLogger(__name__)
 # No 0/O, 1/I/L or U/V pairs that people misread from paper. 29 symbols, 8 long: about 5 * 10^11 codes.
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
 LENGTH = 8
@@ -92,9 +94,13 @@ def _redis(url: str) -> redis.Redis:
 
 @dataclass
 class RedisCounter:
-    """The same hour in Redis, shared by every server: a sorted set of failure times per key."""
+    """The same hour in Redis, shared by every server: a sorted set of failure times per key.
+
+    When Redis cannot be reached, the database counts instead (still shared by the servers on it): the person gets
+    their answer, and guessing stays limited."""
 
     url: str
+    fallback: DatabaseCounter
 
     @staticmethod
     def redis_key(key: str) -> str:
@@ -102,23 +108,30 @@ class RedisCounter:
 
     def locked(self, key: str, limit: int) -> bool:
         name = self.redis_key(key)
-        with _redis(self.url).pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(name, 0, time.time() - HOUR)
-            pipe.zcard(name)
-            _, count = pipe.execute()
+        try:
+            with _redis(self.url).pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(name, 0, time.time() - HOUR)
+                pipe.zcard(name)
+                _, count = pipe.execute()
+        except redis.RedisError:
+            log.warning("Redis unavailable: wrong codes are counted in the database")
+            return self.fallback.locked(key, limit)
         return int(count) >= limit
 
     def failed(self, key: str) -> None:
         name = self.redis_key(key)
-        with _redis(self.url).pipeline(transaction=True) as pipe:
-            pipe.zadd(name, {uuid.uuid4().hex: time.time()})
-            pipe.expire(name, int(HOUR) + 1)
-            pipe.execute()
+        try:
+            with _redis(self.url).pipeline(transaction=True) as pipe:
+                pipe.zadd(name, {uuid.uuid4().hex: time.time()})
+                pipe.expire(name, int(HOUR) + 1)
+                pipe.execute()
+        except redis.RedisError:
+            self.fallback.failed(key)
 
 
 def counter(session: Session) -> Counter:
     url = get_settings().redis_url
-    return RedisCounter(url) if url else DatabaseCounter(session)
+    return RedisCounter(url, DatabaseCounter(session)) if url else DatabaseCounter(session)
 
 
 def limits(address_key: str, conversation_id: str, per_address: int) -> list[tuple[str, int]]:

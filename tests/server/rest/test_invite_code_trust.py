@@ -140,3 +140,16 @@ def test_wrong_codes_are_counted_in_redis_across_servers(
         shared_redis.delete(address)
         assert chat(two, "ZZZZZZZZ") == (200, [WRONG])
     shared_redis.delete(address)
+
+
+def test_with_redis_down_wrong_codes_are_still_limited_in_the_database(
+    monkeypatch: pytest.MonkeyPatch, settings_env: str
+) -> None:
+    # Nothing listens on port 1: every Redis call fails at once.
+    configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0", CODE_ATTEMPTS_PER_HOUR="2")
+    from server.app import create_app
+
+    with TestClient(create_app()) as client:
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ") == (429, [LOCKED])
