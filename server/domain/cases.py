@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from easyread.languages import available
 from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.domain.models import Case, Council, iso, utcnow
+from server.domain.models import Case, Conversation, Council, iso, utcnow
 from server.domain.tokens import Principal
 from server.settings import get_settings
 
@@ -117,8 +117,9 @@ def by_phone(session: Session, phone: str) -> Case | None:
 
     The number is only trusted when it points at one council. A number on open cases (assessment not closed) of
     two councils is ambiguous, and joining the newest would let any council capture another's person just by
-    adding their number: so neither is joined. Within one council the newest case is taken. When none of the
-    number's cases is open, the newest one is, so a late STOP still reaches it.
+    adding their number: so neither is joined, unless the number already joined one of them on the other channel
+    (a text with the code, then a call). Within one council the newest case is taken. When none of the number's
+    cases is open, the newest one is, so a late STOP still reaches it.
     """
     rows = session.execute(
         select(Case, Council.assessment_closed_at)
@@ -128,9 +129,18 @@ def by_phone(session: Session, phone: str) -> Case | None:
     ).all()
     open_cases = [case for case, closed_at in rows if closed_at is None]
     candidates = open_cases or [case for case, _ in rows]
-    if len({case.council_id for case in candidates}) != 1:
-        return None
-    return candidates[0]
+    if len({case.council_id for case in candidates}) == 1:
+        return candidates[0]
+    # Ambiguous: unless this number already joined one of them on another channel (by its code, or before the
+    # second council added it), as when someone who texted their code later rings.
+    ids = {case.id: case for case in candidates}
+    joined = session.scalars(
+        select(Conversation.case_id)
+        .where(Conversation.id.in_([f"sms:{phone}", f"voice:{phone}"]), Conversation.case_id.in_(ids))
+        .order_by(Conversation.updated_at.desc())
+        .limit(1)
+    ).first()
+    return ids[joined] if joined is not None else None
 
 
 def by_invite_code(session: Session, code: str, now: datetime | None = None) -> Case | None:
