@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,13 +53,35 @@ def _count(n: int) -> None:
         _rendered += n
 
 
+# How a prompt's files are named. The server sets a keyed hash (server.app, with its secret key), so that nobody
+# who sees an address can test a guess of the words (a read-back holds what a person said) by hashing it.
+# Without one (the guide, which holds no personal words), a plain hash.
+Namer = Callable[[str], str]
+_namer: Namer | None = None
+
+
+def use_namer(namer: Namer | None) -> None:
+    global _namer
+    _namer = namer
+
+
 def audio_id(text: str, voice: str, rate: int) -> str:
-    digest = hashlib.sha256(f"{voice}\n{rate}\n{text}".encode()).hexdigest()
+    material = f"{voice}\n{rate}\n{text}"
+    digest = _namer(material) if _namer is not None else hashlib.sha256(material.encode()).hexdigest()
     return digest[:ID_LENGTH]
 
 
 def is_audio_id(value: str) -> bool:
     return len(value) == ID_LENGTH and all(c in "0123456789abcdef" for c in value)
+
+
+# Shorter answers ("yes", "2") are in every prompt: they say nothing about a person, and matching them would
+# empty the cache.
+MIN_FORGET_CHARS = 4
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
 
 
 def duration_seconds(path: Path) -> float:
@@ -123,6 +146,29 @@ class AudioCache:
                     path.unlink()
             except OSError:
                 continue
+        return removed
+
+    def forget_words(self, words: list[str]) -> int:
+        """Delete the audio and words of every prompt that contains any of `words` (a purged person's answers,
+        names, contacts); how many prompts went. Case and spacing do not matter. Deleting more than needed is
+        harmless: a prompt is made again the next time it is used."""
+        wanted = [_plain(w) for w in words if len(_plain(w)) >= MIN_FORGET_CHARS]
+        if not wanted:
+            return 0
+        removed = 0
+        try:
+            files = [p for p in self.directory.iterdir() if p.suffix == ".txt"]
+        except OSError:
+            return 0
+        for path in files:
+            try:
+                held = _plain(path.read_text(encoding="utf-8"))
+            except OSError:
+                continue
+            if any(w in held for w in wanted):
+                self.wav(path.stem).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+                removed += 1
         return removed
 
     def text_of(self, audio: str) -> str | None:

@@ -11,10 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from easyread import audio
 from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
+from server.keys import keyed_hash
 from server.limits import BodyCheck, Limits
 from server.logs import RequestLog, configure_logging
 from server.rest import (
@@ -55,6 +57,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 def create_app() -> FastAPI:
     configure_logging()
+    # Spoken prompts are named by a keyed hash: an address says nothing about the words without the secret key.
+    audio.use_namer(lambda material: keyed_hash("audio-name", material))
     app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan)
     app.state.limits = Limits()
     # The last added runs first: each request is logged (never its path); then a body too big or with NUL is refused.

@@ -34,8 +34,17 @@ def require(*roles: str) -> Callable[[Principal], Principal]:
     return check
 
 
+def manager(caller: Annotated[Principal, Depends(principal)]) -> Principal:
+    """Creating cases, inviting, calling and closing assessments: councils and admins, and team members an admin
+    gave the right to (least privilege: the team's own work is the hand-offs)."""
+    if not caller.manages_cases:
+        raise HTTPException(403, "Your role cannot do this. An admin can give a team member the right to manage cases.")
+    return caller
+
+
 Caller = Annotated[Principal, Depends(principal)]
 Admin = Annotated[Principal, Depends(require("admin"))]
 CaseWriter = Annotated[Principal, Depends(require("admin", "council_staff", "team"))]
+CaseManager = Annotated[Principal, Depends(manager)]
 # The assessment team's work (the hand-off queue, meetings): council staff get 403.
 Team = Annotated[Principal, Depends(require("admin", "team"))]

@@ -1,5 +1,6 @@
 """Scheduled work: re-confirming consent before meetings, flagging silence, proposing reserves, telling the team
-about cases that became at risk of missing fieldwork (once each, however often the jobs run).
+about cases that became at risk of missing fieldwork (once each, however often the jobs run), and signing a
+checkpoint of the audit chain at least every AUDIT_CHECKPOINT_MINUTES.
 
 Runs inside the server every few minutes (JOBS_INTERVAL_SECONDS, 0 turns it off), or once from cron with
 `python -m server.jobs`.
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from server import notify
-from server.domain import reconfirm, reserves, timeliness
+from server.domain import audit_checkpoints, reconfirm, reserves, timeliness
 from server.domain.db import session_scope
 from server.settings import get_settings
 
@@ -39,7 +40,28 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
         flagged = reconfirm.flag_unanswered(session, now)
         proposed = len(reserves.propose_reserves(session, now))
         at_risk = sum(len(notice.case_ids) for notice in timeliness.flag(session, now))
-    return {"asked": asked, "flagged": flagged, "reserves_proposed": proposed, "at_risk": at_risk}
+    counts = {"asked": asked, "flagged": flagged, "reserves_proposed": proposed, "at_risk": at_risk}
+    return {**counts, "audit_checkpoints": checkpoint(now)}
+
+
+def checkpoint(now: datetime) -> int:
+    """Sign the audit chain's head when the last checkpoint is old enough; 1 when one was signed.
+
+    A chain that does not verify, or checkpoints that do not hold, are logged (kind only) and never signed: the
+    last good checkpoint stays the newest, and `make audit-verify` says what is wrong."""
+    settings = get_settings()
+    try:
+        if not audit_checkpoints.due(audit_checkpoints.read(), now, settings.audit_checkpoint_minutes):
+            return 0
+        with session_scope() as session:
+            check, comparison = audit_checkpoints.check_and_sign(session, now)
+    except audit_checkpoints.BadCheckpoints:
+        log.error("audit checkpoints do not verify; run make audit-verify")
+        return 0
+    if check.broken is not None or comparison is None or comparison.problem is not None:
+        log.error("audit chain does not verify; no checkpoint signed; run make audit-verify")
+        return 0
+    return 1
 
 
 async def loop() -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from server.settings import ROOT, get_settings
 
 SECRET_FILE = ROOT / "var" / "secret_key"
+CHECKPOINT_KEY_FILE = ROOT / "var" / "audit_checkpoint_key"
 
 
 def secret_key() -> bytes:
@@ -23,6 +24,14 @@ def secret_key() -> bytes:
     if configured:
         return configured.encode()
     return _file_secret(SECRET_FILE)
+
+
+def checkpoint_key() -> bytes:
+    """Signs the audit checkpoints: never in the database, so rewriting the database cannot re-sign them."""
+    configured = get_settings().audit_checkpoint_key
+    if configured:
+        return configured.encode()
+    return _file_secret(CHECKPOINT_KEY_FILE)
 
 
 def keyed_hash(purpose: str, value: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import time
 import uuid
@@ -18,12 +19,15 @@ from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from easyread.render import text
 from server.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 class Window(Protocol):
@@ -72,6 +76,8 @@ class RedisWindow:
 
         self.limit, self.seconds, self.name = limit, seconds, name
         self._redis = Redis.from_url(url)
+        # When Redis cannot be reached, this server counts on its own rather than failing every message.
+        self._fallback = MemoryWindow(limit, seconds)
 
     def redis_key(self, key: str) -> str:
         return f"casetracking:limit:{self.name}:{key}"
@@ -80,16 +86,20 @@ class RedisWindow:
         now = time.time()
         redis_key = self.redis_key(key)
         hit = uuid.uuid4().hex
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zremrangebyscore(redis_key, 0, now - self.seconds)
-            pipe.zcard(redis_key)
-            pipe.zadd(redis_key, {hit: now})
-            pipe.expire(redis_key, int(self.seconds) + 1)
-            _, count, _, _ = await pipe.execute()
-        if int(count) >= self.limit:
-            # Refused hits do not count: a sender who waits gets through once the window moves on.
-            await self._redis.zrem(redis_key, hit)
-            return False
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(redis_key, 0, now - self.seconds)
+                pipe.zcard(redis_key)
+                pipe.zadd(redis_key, {hit: now})
+                pipe.expire(redis_key, int(self.seconds) + 1)
+                _, count, _, _ = await pipe.execute()
+            if int(count) >= self.limit:
+                # Refused hits do not count: a sender who waits gets through once the window moves on.
+                await self._redis.zrem(redis_key, hit)
+                return False
+        except RedisError:
+            log.warning("Redis unavailable: abuse limits are counted by this server alone")
+            return await self._fallback.allow(key)
         return True
 
     async def close(self) -> None:

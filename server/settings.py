@@ -48,16 +48,32 @@ class Settings(BaseSettings):
     retry_interval_seconds: float = 5.0
     # Who decides why and how the person's information is used: named in the consent record download.
     controller_name: str = "Care Quality Commission"
+    # Signed checkpoints of the audit chain's head (count, newest hash, time), appended to a file outside the
+    # database at least this often by the scheduled jobs and at every `make audit-verify`, so deleting the newest
+    # events or rewriting the chain shows. The key signs them (HMAC-SHA256); unset: a random key made once in
+    # var/audit_checkpoint_key. Keep the key and the file where whoever can write the database cannot.
+    audit_checkpoint_key: str | None = None
+    audit_checkpoint_minutes: int = 60
+    audit_checkpoint_path: Path = ROOT / "var" / "audit-checkpoints.jsonl"
     # Personal data of a council's cases is purged (`make purge`) this many days after its assessment closed.
     retention_days: int = 90
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
+    # Wrong invitation codes allowed in any hour: per address or phone number, per conversation, and over all
+    # conversations together (against guessing from many addresses). Counted in the database, shared by every
+    # server on it, or in Redis when REDIS_URL is set. Over the overall cap, no code opens a conversation for the
+    # rest of the hour (people who text or ring from a case's own number are still joined by their number).
     code_attempts_per_hour: int = 5
     # Working days after a yes within which the team gets in touch ("by Friday 13 March").
     contact_within_days: int = 10
     # Told to people who ask "is this real?", beside their council's number; and how long a talk usually takes.
     helpline_number: str = "03000 616161"
     talk_minutes: int = 60
+    code_attempts_per_conversation: int = 5
+    code_attempts_overall_per_hour: int = 200
+    # An invitation code works for at most this many days after its case was made, and never after the
+    # council's assessment closed.
+    invite_code_days: int = 60
     # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
     # wait"): per phone number (texts and calls), per web chat (nobody types one a second for a minute), and
     # per address (a care home or an office may share one, and the load test sends every chat from one).

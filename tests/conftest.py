@@ -67,8 +67,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 
 
 @pytest.fixture
-def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Iterator[str]:
+def settings_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> Iterator[str]:
     monkeypatch.setenv("DATABASE_URL", database_url)
+    # Audit checkpoints of test databases stay with the test, never in the project's var/.
+    monkeypatch.setenv("AUDIT_CHECKPOINT_PATH", str(tmp_path / "audit-checkpoints.jsonl"))
+    # Spoken prompts too (`make purge` deletes some): a test's own var/, never the project's.
+    monkeypatch.setenv("AUDIO_CACHE_DIR", str(tmp_path / "var" / "audio"))
     monkeypatch.setenv("ADMIN_TOKEN", ADMIN_TOKEN)
     get_settings.cache_clear()
     yield database_url

@@ -2,7 +2,10 @@
 
 Phone numbers, representatives' names and contacts, everything typed or sent, and conversations keyed by a phone
 number go; the case rows, consent states and the audit chain stay (one `case.purged` event per case, counts only).
-Prints counts, never what was removed. `--now` pretends it is another day (for tests); `--dry-run` changes nothing.
+Conversations never tied to a case and quiet for RETENTION_DAYS go with their messages. Then the spoken prompts in
+AUDIO_CACHE_DIR that repeat a purged person's words go (and every prompt unused for AUDIO_KEEP_DAYS), and an SQLite
+database is vacuumed, so deleted rows do not linger in its file. Prints counts, never what was removed.
+`--now` pretends it is another day (for tests); `--dry-run` changes nothing.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from easyread.audio import AudioCache
 from server.domain import retention
-from server.domain.db import session_scope
+from server.domain.db import get_engine, session_scope
 from server.settings import get_settings
 
 ACTOR = "make-purge"
@@ -56,13 +62,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Could not purge ({type(exc).__name__}): nothing was changed. Is DATABASE_URL right?", file=sys.stderr)
         return 2
     assert report is not None
+    if not args.dry_run:
+        forget_audio(report)
+        vacuum()
     print(summary(report, days, dry_run=args.dry_run))
     return 0
 
 
+def forget_audio(report: retention.PurgeReport) -> None:
+    """Spoken prompts hold words too: those repeating a purged person's words go now; and, as during calls, every
+    prompt nobody used for AUDIO_KEEP_DAYS (a read-back whose words changed shape on the way still goes then)."""
+    settings = get_settings()
+    cache = AudioCache(Path(settings.audio_cache_dir), settings.voice_name, settings.voice_rate)
+    forgotten = cache.forget_words(report.personal_words)
+    unused = cache.prune(settings.audio_keep_days * 86_400)
+    if forgotten or unused:
+        report.counts["spoken_prompts_deleted"] += forgotten + unused
+
+
+def vacuum() -> None:
+    """SQLite keeps deleted rows in free pages and its write-ahead log until they are reused: rebuild the file and
+    empty the log, so what was purged is gone from the disk too. (PostgreSQL's own autovacuum reclaims its space.)"""
+    engine = get_engine()
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM"))
+            conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    except SQLAlchemyError as exc:  # another process busy with the file: the next daily purge vacuums
+        print(f"Could not vacuum the database ({type(exc).__name__}); the next purge will.", file=sys.stderr)
+
+
 def summary(report: retention.PurgeReport, days: int, *, dry_run: bool) -> str:
     cutoff = report.cutoff.date().isoformat()
-    if not report.cases:
+    if not report.cases and not report.counts:
         return (
             f"Nothing to purge: no case of an assessment closed before {cutoff} ({days} days ago) holds personal data."
         )

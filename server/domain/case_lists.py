@@ -167,7 +167,7 @@ def rows(session: Session, principal: Principal, now: datetime | None = None) ->
     by_id = {case.id: case for case in found}
     out = []
     for case in found:
-        item = cases.view(session, case)
+        item = cases.view(session, case, show_code=principal.role != "team")
         item["answer"] = answer_of(item)
         primary = by_id.get(case.reserve_for_case_id) if case.reserve_for_case_id else None
         item["reserve_for"] = {"id": primary.id, "reference": primary.reference} if primary else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Literal, get_args
 
 import phonenumbers
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 from easyread.languages import available
 from server.domain import audit, closing, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from server.domain.models import Case, iso
+from server.domain.models import Case, Conversation, Council, iso, utcnow
 from server.domain.tokens import Principal
+from server.settings import get_settings
 
 Theme = Literal[
     "older_people",
@@ -62,6 +64,8 @@ def create(
     language: str,
     priority: str,
 ) -> Case:
+    if not principal.manages_cases:
+        raise Forbidden("Only councils, admins and team members given the right can add cases.")
     if principal.role == "council_staff":
         if council_id is not None and council_id != principal.council_id:
             raise Forbidden("You can only add cases to your own council.", "council_id")
@@ -145,18 +149,69 @@ def get_for(session: Session, principal: Principal, case_id: int) -> Case:
 
 
 def by_phone(session: Session, phone: str) -> Case | None:
-    """The newest case with this number: a text from it joins that case's conversation."""
-    return session.scalars(select(Case).where(Case.phone == phone).order_by(Case.id.desc()).limit(1)).first()
+    """The case a text or call from this number joins, or None: then the person is asked for their code.
+
+    The number is only trusted when it points at one council. A number on open cases (assessment not closed) of
+    two councils is ambiguous, and joining the newest would let any council capture another's person just by
+    adding their number: so neither is joined, unless the number already joined one of them on the other channel
+    (a text with the code, then a call). Within one council the newest case is taken. When none of the number's
+    cases is open, the newest one is, so a late STOP still reaches it.
+    """
+    rows = session.execute(
+        select(Case, Council.assessment_closed_at)
+        .join(Council, Council.id == Case.council_id)
+        .where(Case.phone == phone, Case.purged_at.is_(None))
+        .order_by(Case.id.desc())
+    ).all()
+    open_cases = [case for case, closed_at in rows if closed_at is None]
+    candidates = open_cases or [case for case, _ in rows]
+    if len({case.council_id for case in candidates}) == 1:
+        return candidates[0]
+    # Ambiguous: unless this number already joined one of them on another channel (by its code, or before the
+    # second council added it), as when someone who texted their code later rings.
+    ids = {case.id: case for case in candidates}
+    joined = session.scalars(
+        select(Conversation.case_id)
+        .where(Conversation.id.in_([f"sms:{phone}", f"voice:{phone}"]), Conversation.case_id.in_(ids))
+        .order_by(Conversation.updated_at.desc())
+        .limit(1)
+    ).first()
+    return ids[joined] if joined is not None else None
 
 
-def by_invite_code(session: Session, code: str) -> Case | None:
-    # A purged case's code no longer opens anything: its personal data is gone and its assessment closed.
-    found = select(Case).where(Case.invite_code == invite_codes.normalise(code), Case.purged_at.is_(None))
-    return session.scalars(found).first()
+def by_invite_code(session: Session, code: str, now: datetime | None = None) -> Case | None:
+    """The case a code opens, or None: then the person hears "that code did not work", as for a wrong one.
+
+    A code works until its council's assessment closes, and for at most INVITE_CODE_DAYS after the case was made:
+    a letter found later (or a code copied from one) opens nothing. A purged case's code never does.
+    """
+    now = now or utcnow()
+    oldest = now - timedelta(days=get_settings().invite_code_days)
+    found = (
+        select(Case)
+        .join(Council, Council.id == Case.council_id)
+        .where(
+            Case.invite_code == invite_codes.normalise(code),
+            Case.purged_at.is_(None),
+            Council.assessment_closed_at.is_(None),
+        )
+    )
+    case = session.scalars(found).first()
+    if case is None or _aware(case.created_at) < oldest:
+        return None
+    return case
 
 
-def view(session: Session, case: Case) -> dict[str, object]:
-    """What staff see of a case: status, never conversation detail."""
+def _aware(at: datetime) -> datetime:
+    # SQLite hands back naive datetimes, which are UTC here.
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def view(session: Session, case: Case, show_code: bool = True) -> dict[str, object]:
+    """What staff see of a case: status, never conversation detail.
+
+    The invitation code only for the council (which posts the letters) and admins: `show_code` False for the team.
+    """
     current = consent.current(session, case.id)
     return {
         "id": case.id,
@@ -165,7 +220,7 @@ def view(session: Session, case: Case) -> dict[str, object]:
         "theme": case.theme,
         "priority": case.priority,
         "language": case.language,
-        "invite_code": case.invite_code,
+        "invite_code": case.invite_code if show_code else None,
         "status": case.status,
         "consent": {
             "state": current.state if current else "pending",

@@ -82,16 +82,22 @@ def link_by_code(
 def link_by_codes(
     session: Session, conversation: Conversation, candidates: list[str], attempt_key: str, per_hour: int
 ) -> LinkResult:
-    """Link by the first candidate that is a case's code; one message is one attempt, however many it holds."""
-    if invite_codes.locked(session, attempt_key, per_hour):
+    """Join the case whose code is the first candidate that is one (a message is one attempt, however many code-
+    shaped words it holds). Wrong codes are limited per address (`per_hour`), per conversation and over all
+    conversations; once any is reached, even a right code is refused for the hour, so guessing from many places
+    at once gains nothing."""
+    counts = invite_codes.counter(session)
+    limits = invite_codes.limits(attempt_key, conversation.id, per_hour)
+    if any(counts.locked(key, limit) for key, limit in limits):
         return LinkResult.LOCKED
     case = None
     for code in candidates:
         case = cases.by_invite_code(session, code)
         if case is not None:
             break
-    invite_codes.record_attempt(session, attempt_key, success=case is not None)
     if case is None:
+        for key, _ in limits:
+            counts.failed(key)
         return LinkResult.WRONG
     attach(session, conversation, case)
     return LinkResult.LINKED

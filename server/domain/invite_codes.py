@@ -1,20 +1,37 @@
-"""Invitation codes: short enough to type from a letter, too many to guess, and guessing is limited."""
+"""Invitation codes: short enough to type from a letter, too many to guess, and guessing is limited.
+
+Wrong codes are counted per address (or phone number), per conversation and over all conversations, in any hour.
+The counts are in the database (one row per failure per count), which every server sharing it sees; with
+REDIS_URL set they are in Redis instead, so the database takes no writes from someone guessing.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import time
+import uuid
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
+from typing import Protocol
 
+import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.domain.models import CodeAttempt, utcnow
 from server.keys import keyed_hash
+from server.settings import get_settings
 
+log = logging.getLogger(__name__)
 # No 0/O, 1/I/L or U/V pairs that people misread from paper. 29 symbols, 8 long: about 5 * 10^11 codes.
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
 LENGTH = 8
+HOUR = 3600.0
+# The one count every wrong code adds to, whoever sent it.
+OVERALL = "overall"
 
 
 def new_code() -> str:
@@ -63,3 +80,79 @@ def locked(session: Session, key_hash: str, per_hour: int) -> bool:
 def record_attempt(session: Session, key_hash: str, success: bool) -> None:
     session.add(CodeAttempt(key_hash=key_hash, success=success))
     session.flush()
+
+
+class Counter(Protocol):
+    """Wrong codes per key in the last hour."""
+
+    def locked(self, key: str, limit: int) -> bool: ...
+
+    def failed(self, key: str) -> None: ...
+
+
+@dataclass
+class DatabaseCounter:
+    session: Session
+
+    def locked(self, key: str, limit: int) -> bool:
+        return locked(self.session, key, limit)
+
+    def failed(self, key: str) -> None:
+        record_attempt(self.session, key, success=False)
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+@dataclass
+class RedisCounter:
+    """The same hour in Redis, shared by every server: a sorted set of failure times per key.
+
+    When Redis cannot be reached, the database counts instead (still shared by the servers on it): the person gets
+    their answer, and guessing stays limited."""
+
+    url: str
+    fallback: DatabaseCounter
+
+    @staticmethod
+    def redis_key(key: str) -> str:
+        return f"casetracking:codes:{key}"
+
+    def locked(self, key: str, limit: int) -> bool:
+        name = self.redis_key(key)
+        try:
+            with _redis(self.url).pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(name, 0, time.time() - HOUR)
+                pipe.zcard(name)
+                _, count = pipe.execute()
+        except redis.RedisError:
+            log.warning("Redis unavailable: wrong codes are counted in the database")
+            return self.fallback.locked(key, limit)
+        return int(count) >= limit
+
+    def failed(self, key: str) -> None:
+        name = self.redis_key(key)
+        try:
+            with _redis(self.url).pipeline(transaction=True) as pipe:
+                pipe.zadd(name, {uuid.uuid4().hex: time.time()})
+                pipe.expire(name, int(HOUR) + 1)
+                pipe.execute()
+        except redis.RedisError:
+            self.fallback.failed(key)
+
+
+def counter(session: Session) -> Counter:
+    url = get_settings().redis_url
+    return RedisCounter(url, DatabaseCounter(session)) if url else DatabaseCounter(session)
+
+
+def limits(address_key: str, conversation_id: str, per_address: int) -> list[tuple[str, int]]:
+    """Each count a wrong code adds to, with its limit an hour."""
+    settings = get_settings()
+    return [
+        (address_key, per_address),
+        (attempt_key("conversation", conversation_id), settings.code_attempts_per_conversation),
+        (attempt_key(OVERALL, OVERALL), settings.code_attempts_overall_per_hour),
+    ]

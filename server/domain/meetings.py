@@ -300,7 +300,8 @@ def by_token(session: Session, token: str) -> Meeting:
     """The meeting a calendar link is for; a wrong or altered token looks like a missing meeting."""
     number, _, signature = token.partition("-")
     if not (
-        number.isdigit()
+        number.isascii()
+        and number.isdigit()
         and len(number) < 12
         and hmac.compare_digest(signature.encode(), _signature(int(number)).encode())
     ):

@@ -60,6 +60,8 @@ class StaffToken(Base):
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A team member may create cases, invite, call and close assessments only when an admin said so.
+    can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Case(Base):
@@ -357,6 +359,8 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     council_id: Mapped[int | None] = mapped_column()
+    # As on StaffToken: the right to create cases, invite, call and close assessments, for a team member.
+    can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

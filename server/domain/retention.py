@@ -4,6 +4,11 @@ Purging removes phone numbers, representatives' names and contacts, and everythi
 deletes conversations whose id carries a phone number ("sms:+44...", "voice:+44..."). It keeps what counts
 anonymously (the case rows with theme, priority and status; every consent record's state, time and channel) and
 never touches audit events: it adds one per purged case, with counts only, so the chain stays verifiable.
+
+Conversations never tied to a case (a wrong code, a helper's number) have no assessment to wait for: they go, with
+their messages, once nobody has written in them for the retention period; so do the hashed records of code
+attempts. The words a purged person gave are handed back (PurgeReport.personal_words, never printed) so that
+`make purge` can delete the spoken prompts that repeat them (easyread.audio.AudioCache.forget_words).
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.domain import audit, councils
 from server.domain.models import (
     Case,
+    CodeAttempt,
     ConsentRecord,
     Conversation,
     Council,
@@ -63,6 +69,9 @@ class PurgeReport:
     cases: list[int] = field(default_factory=list)
     # How many of each kind of thing were cleared or deleted: numbers only, never what they held.
     counts: Counter[str] = field(default_factory=Counter)
+    # What the purged people typed or gave (answers, names, contacts, numbers), only to find the spoken prompts
+    # that repeat them. Personal data: never printed, logged or stored.
+    personal_words: list[str] = field(default_factory=list, repr=False)
 
 
 def due(session: Session, now: datetime, retention_days: int) -> list[Case]:
@@ -83,10 +92,56 @@ def due(session: Session, now: datetime, retention_days: int) -> list[Case]:
 def purge(session: Session, now: datetime, retention_days: int, actor: str) -> PurgeReport:
     report = PurgeReport(cutoff=aware(now) - timedelta(days=retention_days))
     for case in due(session, now, retention_days):
+        report.personal_words += words_of(session, case)
         counts = purge_case(session, case, actor, now)
         report.cases.append(case.id)
         report.counts.update(counts)
+    purge_unlinked(session, report)
     return report
+
+
+def words_of(session: Session, case: Case) -> list[str]:
+    """Everything the case's person (or their helper) gave us in words, before it is cleared."""
+    ids = list(session.scalars(select(Conversation.id).where(Conversation.case_id == case.id)))
+    words = [case.phone or ""]
+    words += session.scalars(select(Message.text).where(Message.conversation_id.in_(ids), Message.direction == "in"))
+    for rep in session.scalars(select(Representative).where(Representative.case_id == case.id)):
+        words += [rep.name or "", rep.contact or ""]
+    prefs = session.get(Preferences, case.id)
+    if prefs is not None:
+        words += [prefs.avoid_dates or "", prefs.interpreter_language or ""]
+    for meeting in session.scalars(select(Meeting).where(Meeting.case_id == case.id)):
+        words += [meeting.where or "", meeting.who or ""]
+    return [w for w in words if w.strip()]
+
+
+def purge_unlinked(session: Session, report: PurgeReport) -> None:
+    """Conversations never tied to a case, quiet since before the cutoff, go with their messages; so do code
+    attempts from before it (keyed hashes of numbers and addresses, only ever needed for an hour)."""
+    cutoff = report.cutoff
+    recent = select(Message.conversation_id).where(Message.at >= cutoff).distinct()
+    stale = list(
+        session.scalars(
+            select(Conversation.id).where(
+                Conversation.case_id.is_(None),
+                func.coalesce(Conversation.updated_at, Conversation.created_at) < cutoff,
+                Conversation.id.not_in(recent),
+            )
+        )
+    )
+    if stale:
+        report.personal_words += [
+            w for w in session.scalars(select(Message.text).where(Message.conversation_id.in_(stale))) if w.strip()
+        ]
+        report.counts["unlinked_messages_deleted"] += _rowcount(
+            session.execute(delete(Message).where(Message.conversation_id.in_(stale)))
+        )
+        report.counts["unlinked_conversations_deleted"] += _rowcount(
+            session.execute(delete(Conversation).where(Conversation.id.in_(stale)))
+        )
+    attempts = _rowcount(session.execute(delete(CodeAttempt).where(CodeAttempt.at < cutoff)))
+    if attempts:
+        report.counts["code_attempts_deleted"] += attempts
 
 
 def purge_case(session: Session, case: Case, actor: str, now: datetime) -> Counter[str]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from server.domain import audit, invite_codes
 from server.domain.errors import Conflict, InvalidInput
 from server.domain.models import StaffSession, StaffUser, utcnow
-from server.domain.tokens import Principal, staff_council
+from server.domain.tokens import Principal, manage_right, staff_council
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 200
@@ -45,26 +45,46 @@ def normalise_email(email: str) -> str:
 
 
 def principal_of(user: StaffUser) -> Principal:
-    return Principal(role=user.role, council_id=user.council_id, actor=f"user:{user.id}")
+    return Principal(
+        role=user.role, council_id=user.council_id, actor=f"user:{user.id}", can_manage=user.can_manage_cases
+    )
 
 
-def create(session: Session, email: str, password: str, role: str, council_id: int | None, actor: str) -> StaffUser:
+def create(
+    session: Session,
+    email: str,
+    password: str,
+    role: str,
+    council_id: int | None,
+    actor: str,
+    can_manage_cases: bool = False,
+) -> StaffUser:
     email = normalise_email(email)
     if len(email) > 254 or not EMAIL.match(email):
         raise InvalidInput("Give a valid email address.", "email")
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidInput(f"The password must be {MIN_PASSWORD} to {MAX_PASSWORD} characters.", "password")
     council_id = staff_council(session, role, council_id)
+    can_manage_cases = manage_right(role, can_manage_cases)
     if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
         raise Conflict("There is already a user with that email.", "email")
-    user = StaffUser(email=email, password_hash=_hasher.hash(password), role=role, council_id=council_id)
+    user = StaffUser(
+        email=email,
+        password_hash=_hasher.hash(password),
+        role=role,
+        council_id=council_id,
+        can_manage_cases=can_manage_cases,
+    )
     session.add(user)
     try:
         session.flush()
     except IntegrityError as exc:  # two requests racing for the same email
         raise Conflict("There is already a user with that email.", "email") from exc
     # No email in the audit: it is personal data. The id leads to it for as long as the user exists.
-    audit.append(session, actor, "user.created", None, {"user_id": user.id, "role": role, "council_id": council_id})
+    detail: dict[str, object] = {"user_id": user.id, "role": role, "council_id": council_id}
+    if can_manage_cases:
+        detail["can_manage_cases"] = True
+    audit.append(session, actor, "user.created", None, detail)
     return user
 
 

@@ -66,7 +66,7 @@ def case_list(request: Request, caller: Staff) -> Response:
         "total": len(items),
         "filters": filters,
         "options": FILTERS,
-        "added": int(added) if added.isdigit() else None,
+        "added": int(added) if added.isascii() and added.isdigit() else None,
         "query": request.url.query,
         "progress": progress,
     }
@@ -147,7 +147,7 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
     back = f"/staff/cases/{case_id}"
     # An invitation to a proposed reserve goes back to the primary it replaces, where the action was.
     return_to = form.get("return_to")
-    if isinstance(return_to, str) and return_to.isdigit():
+    if isinstance(return_to, str) and return_to.isascii() and return_to.isdigit():
         _case(caller, int(return_to))
         back = f"/staff/cases/{int(return_to)}"
     try:

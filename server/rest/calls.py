@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from server import notify
-from server.auth import CaseWriter
+from server.auth import CaseManager
 from server.clients.twilio import SendError
 from server.domain import audit, cases, consent
 from server.domain.db import session_scope
@@ -31,7 +31,7 @@ class CallOut(BaseModel):
     response_model=CallOut,
     responses={502: {"description": "Twilio did not start the call"}, 503: {"description": "No Twilio account"}},
 )
-async def call(case_id: Id, caller: CaseWriter) -> Any:
+async def call(case_id: Id, caller: CaseManager) -> Any:
     """Ask Twilio to call the case's phone; the call then runs through POST /twilio/voice."""
     with session_scope() as session:
         case = cases.get_for(session, caller, case_id)

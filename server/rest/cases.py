@@ -8,15 +8,21 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server import closing_sender, invitations
-from server.auth import Caller, CaseWriter
+from server.auth import Caller, CaseManager, CaseWriter
 from server.domain import audit, cases, closing, reserves
 from server.domain.cases import Theme
 from server.domain.db import session_scope
 from server.domain.errors import NotFound
 from server.domain.models import iso
+from server.domain.tokens import Principal
 from server.rest.params import Id, IdField
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
+
+
+def shows_codes(caller: Principal) -> bool:
+    """Invitation codes are for whoever posts the letters: the council, and admins. Not the team."""
+    return caller.role != "team"
 
 
 class CaseIn(BaseModel):
@@ -52,7 +58,8 @@ class CaseOut(BaseModel):
     theme: str
     priority: str
     language: str
-    invite_code: str
+    # The code on the person's letter: for the council and admins; null for the team, who never need it.
+    invite_code: str | None
     status: str
     consent: Consent
     advocate_involved: bool
@@ -66,7 +73,7 @@ class CaseOut(BaseModel):
 
 
 @router.post("", status_code=201, response_model=CaseOut)
-def create_case(body: CaseIn, caller: CaseWriter) -> Any:
+def create_case(body: CaseIn, caller: CaseManager) -> Any:
     with session_scope() as session:
         case = cases.create(
             session,
@@ -78,7 +85,7 @@ def create_case(body: CaseIn, caller: CaseWriter) -> Any:
             language=body.language,
             priority=body.priority,
         )
-        return cases.view(session, case)
+        return cases.view(session, case, shows_codes(caller))
 
 
 class ContactIn(BaseModel):
@@ -91,27 +98,27 @@ def add_contact(case_id: Id, body: ContactIn, caller: Caller) -> Any:
     """Council staff add the phone number and language of a case the team picked (409 for other cases)."""
     with session_scope() as session:
         case = cases.add_contact(session, caller, case_id, body.phone, body.language)
-        return cases.view(session, case)
+        return cases.view(session, case, shows_codes(caller))
 
 
 @router.get("", response_model=list[CaseOut])
 def list_cases(caller: Caller) -> Any:
     with session_scope() as session:
-        return [cases.view(session, case) for case in cases.visible_to(session, caller)]
+        return [cases.view(session, case, shows_codes(caller)) for case in cases.visible_to(session, caller)]
 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: Id, caller: Caller) -> Any:
     with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id))
+        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
 
 
 @router.post("/{case_id}/invite", response_model=CaseOut)
-async def invite(case_id: Id, caller: CaseWriter) -> Any:
+async def invite(case_id: Id, caller: CaseManager) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
     await invitations.send(caller, case_id)
     with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id))
+        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
 
 
 class AuditOut(BaseModel):
@@ -167,4 +174,4 @@ async def not_needed(case_id: Id, caller: CaseWriter) -> Any:
         last = closing.close(session, case, "not_needed", caller.actor)
     await closing_sender.send([last])
     with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id))
+        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))

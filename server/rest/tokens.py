@@ -19,6 +19,8 @@ class TokenIn(BaseModel):
     role: Literal["council_staff", "team"]
     council_id: IdField | None = None
     name: str = Field(min_length=1, max_length=200)
+    # Team members only: may create cases, invite, call people and close assessments (else 403 on those).
+    can_manage_cases: bool = False
 
 
 class TokenOut(BaseModel):
@@ -28,4 +30,6 @@ class TokenOut(BaseModel):
 @router.post("", status_code=201, response_model=TokenOut)
 def issue_token(body: TokenIn, caller: Admin) -> TokenOut:
     with session_scope() as session:
-        return TokenOut(token=tokens.issue(session, body.role, body.council_id, body.name, caller.actor))
+        return TokenOut(
+            token=tokens.issue(session, body.role, body.council_id, body.name, caller.actor, body.can_manage_cases)
+        )

@@ -113,6 +113,8 @@ async def delivery_status(request: Request) -> Response:
     if not sid or not status:
         raise HTTPException(400, "MessageSid and MessageStatus are required.")
     code = params.get("ErrorCode")
+    # ASCII digits only: "¹".isdigit() is true, and int() of it fails.
+    error_code = int(code) if code and code.isascii() and code.isdigit() else None
     with session_scope() as session:
-        outbound.delivery_status(session, sid, status.lower()[:20], int(code) if code and code.isdigit() else None)
+        outbound.delivery_status(session, sid, status.lower()[:20], error_code)
     return Response(status_code=204)

@@ -20,6 +20,8 @@ class UserIn(BaseModel):
     password: str = Field(min_length=users.MIN_PASSWORD, max_length=users.MAX_PASSWORD)
     role: Literal["council_staff", "team"]
     council_id: IdField | None = None
+    # Team members only: may create cases, invite, call people and close assessments (else 403 on those).
+    can_manage_cases: bool = False
 
 
 class UserOut(BaseModel):
@@ -27,11 +29,20 @@ class UserOut(BaseModel):
     email: str
     role: str
     council_id: int | None
+    can_manage_cases: bool
 
 
 @router.post("", status_code=201, response_model=UserOut)
 def create_user(body: UserIn, caller: Admin) -> UserOut:
     """Council staff need their council's id; the team sees every council. Sign in at /sign-in."""
     with session_scope() as session:
-        user = users.create(session, body.email, body.password, body.role, body.council_id, caller.actor)
-        return UserOut(id=user.id, email=user.email, role=user.role, council_id=user.council_id)
+        user = users.create(
+            session, body.email, body.password, body.role, body.council_id, caller.actor, body.can_manage_cases
+        )
+        return UserOut(
+            id=user.id,
+            email=user.email,
+            role=user.role,
+            council_id=user.council_id,
+            can_manage_cases=user.can_manage_cases,
+        )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 
+from easyread.languages import available
+from easyread.readability import load_catalogue
 from server import voice
 from server.limits import limits_of, too_many_call
 from server.rest.twilio import signed_form
@@ -15,6 +18,24 @@ from server.rest.twilio import signed_form
 router = APIRouter(tags=["voice"])
 
 AUDIO_NAME = re.compile(r"^([0-9a-f]{32})\.wav$")
+# A message with nothing filled in is the same for everyone; one with values (%{...}) can hold a person's words.
+PUBLIC_AUDIO = "public, max-age=31536000, immutable"
+PRIVATE_AUDIO = "private, no-store"
+
+
+@lru_cache(maxsize=1)
+def _same_for_everyone() -> frozenset[str]:
+    """Every message of easyread/content, in every language, that has no values filled in."""
+    return frozenset(
+        words for language in available() for words in load_catalogue(language=language).values() if "%{" not in words
+    )
+
+
+def cache_control(words: str | None) -> str:
+    """Audio of a fixed message may be kept by anyone (Twilio caches what it plays). Anything else (a read-back of
+    a person's answers, a meeting's time, choices put together) is kept by nobody: it may repeat what a person said.
+    """
+    return PUBLIC_AUDIO if words is not None and words in _same_for_everyone() else PRIVATE_AUDIO
 
 
 @router.post("/twilio/voice")
@@ -30,7 +51,8 @@ async def incoming_call(request: Request) -> Response:
 
 @router.get("/audio/{name}", response_class=FileResponse)
 async def audio(name: str) -> FileResponse:
-    """A prompt's audio. The address is a hash of the words, voice and rate, so it never changes: cache it."""
+    """A prompt's audio. The address is a keyed hash of the words, voice and rate, so it never changes; only the
+    audio of fixed messages may be cached, anything that may repeat a person's words is `private, no-store`."""
     match = AUDIO_NAME.fullmatch(name)
     if match is None:
         raise HTTPException(404, "There is no such audio.")
@@ -49,6 +71,5 @@ async def audio(name: str) -> FileResponse:
         await run_in_threadpool(cache.render, [words])
         if not cache.ready(audio_id):
             raise HTTPException(503, "Sorry, we could not make the sound. Please try again.")
-    return FileResponse(
-        cache.wav(audio_id), media_type="audio/wav", headers={"Cache-Control": "public, max-age=31536000, immutable"}
-    )
+    headers = {"Cache-Control": cache_control(cache.text_of(audio_id))}
+    return FileResponse(cache.wav(audio_id), media_type="audio/wav", headers=headers)

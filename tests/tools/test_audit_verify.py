@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from server.domain import audit
 from server.domain.db import engine_for, session_scope
 from server.domain.models import AuditEvent, Base
-from server.settings import ROOT
+from server.settings import ROOT, get_settings
 
 ACTIONS = ("council.created", "case.created", "consent.given", "representative.added", "consent.withdrawn", "x.last")
 
@@ -142,3 +147,110 @@ def test_first_broken_says_what_is_wrong(settings_env: str) -> None:
         broken = audit.first_broken(session)
         assert broken is not None
         assert broken.id == ids[4]
+
+
+# -- signed checkpoints: what the chain alone cannot show
+
+
+def checkpoints_file() -> Path:
+    return get_settings().audit_checkpoint_path
+
+
+def signed(database_url: str) -> list[int]:
+    """The six-event chain, verified once, which signs a checkpoint of its head."""
+    ids = chain(database_url)
+    run = verify(database_url)
+    assert run.code == 0, run.out
+    assert "signed the first one" in run.out
+    assert len(checkpoints_file().read_text().splitlines()) == 1
+    return ids
+
+
+def test_every_verify_signs_a_checkpoint_outside_the_database(settings_env: str) -> None:
+    ids = signed(settings_env)
+    [line] = checkpoints_file().read_text().splitlines()
+    point = json.loads(line)
+    assert point["events"] == 6 and len(point["mac"]) == 64
+    with session_scope() as session:
+        assert point["head"] == session.scalars(select(AuditEvent.hash).where(AuditEvent.id == ids[-1])).one()
+        audit.append(session, "tester", "x.later", None, {})
+    run = verify(settings_env)
+    assert run.code == 0, run.out
+    assert run.out.startswith("7 events, chain intact") and "Holds all 1 signed checkpoints" in run.out
+    assert len(checkpoints_file().read_text().splitlines()) == 2
+
+
+def test_an_edited_event_is_caught_after_a_checkpoint(settings_env: str) -> None:
+    ids = signed(settings_env)
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(update(AuditEvent).where(AuditEvent.id == ids[3]).values(action="consent.declined"))
+    run = verify(settings_env)
+    assert run.code == 1 and "edited" in run.out, run.out
+
+
+def test_deleting_the_newest_event_is_caught(settings_env: str) -> None:
+    ids = signed(settings_env)
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == ids[-1]))
+    run = verify(settings_env)
+    assert run.code == 1, run.out
+    assert "truncated" in run.out and "signed 6 events, the chain has 5" in run.out
+    # A failed check signs nothing: the good checkpoint stays the newest.
+    assert len(checkpoints_file().read_text().splitlines()) == 1
+    assert verify(settings_env).code == 1
+
+
+def test_deleting_the_oldest_event_is_caught(settings_env: str) -> None:
+    ids = signed(settings_env)
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == ids[0]))
+    run = verify(settings_env)
+    assert run.code == 1 and "removed" in run.out, run.out
+
+
+def test_a_chain_rewritten_with_fresh_valid_hashes_is_caught(settings_env: str) -> None:
+    signed(settings_env)
+    # Whoever can write the database replaces the whole chain with a story of their own, every hash valid.
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(delete(AuditEvent))
+    with session_scope() as session:
+        for n, action in enumerate(ACTIONS):
+            audit.append(session, "tester", action.replace("consent.given", "consent.declined"), None, {"n": n})
+        assert audit.verify(session).broken is None
+    run = verify(settings_env)
+    assert run.code == 1, run.out
+    assert "rewritten: event number 6 is not the one signed" in run.out
+
+
+def test_a_forged_checkpoint_is_refused(settings_env: str) -> None:
+    ids = signed(settings_env)
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == ids[-1]))
+    # Adding a checkpoint of the shortened chain needs the key, which is not in the database.
+    point = json.loads(checkpoints_file().read_text())
+    forged = {**point, "events": 5, "head": "0" * 64, "mac": "f" * 64}
+    with checkpoints_file().open("a") as out:
+        out.write(json.dumps(forged) + "\n")
+    run = verify(settings_env)
+    assert run.code == 1 and "not signed with the checkpoint key" in run.out, run.out
+
+
+def test_the_scheduled_jobs_sign_a_checkpoint_every_audit_checkpoint_minutes(
+    settings_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server import jobs
+
+    monkeypatch.setenv("AUDIT_CHECKPOINT_MINUTES", "30")
+    get_settings.cache_clear()
+    chain(settings_env)
+    start = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
+    assert asyncio.run(jobs.run_once(start))["audit_checkpoints"] == 1
+    assert jobs.checkpoint(start + timedelta(minutes=29)) == 0
+    assert jobs.checkpoint(start + timedelta(minutes=31)) == 1
+    assert len(checkpoints_file().read_text().splitlines()) == 2
+    # A truncated chain is never signed by the jobs either.
+    with engine_for(settings_env).begin() as conn:
+        newest = conn.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == newest))
+    assert jobs.checkpoint(start + timedelta(hours=2)) == 0
+    assert verify(settings_env).code == 1

@@ -4,17 +4,22 @@ any table, anonymous counts are unchanged, the audit chain still verifies, and a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import JSON, String, func, select
 
+from easyread.render import text
 from server.domain import consent, conversations, handoffs, outbound, retention
 from server.domain.db import engine_for, session_scope
 from server.domain.models import (
@@ -29,7 +34,7 @@ from server.domain.models import (
     Preferences,
     Representative,
 )
-from server.settings import ROOT
+from server.settings import ROOT, get_settings
 from tests.support import ADMIN, council_with_staff, new_case
 
 NOTICE = "Case tracking is a chat about your care. Do you want to take part?"
@@ -262,3 +267,75 @@ def test_now_must_be_a_date(settings_env: str) -> None:
     result = run("tools.purge", settings_env, "--now", "next tuesday")
     assert result.code == 2
     assert "not an ISO date" in result.out
+
+
+def files_holding(root: Path, phrase: str) -> list[str]:
+    """Every file under `root` whose bytes hold the phrase (as typed, or in any letter case)."""
+    wanted = (phrase.encode(), phrase.lower().encode(), phrase.upper().encode())
+    return [str(p) for p in root.rglob("*") if p.is_file() and any(w in p.read_bytes() for w in wanted)]
+
+
+def test_purge_leaves_nothing_behind_in_files_or_the_database(
+    client: TestClient, settings_env: str, tmp_path: Path
+) -> None:
+    from server import voice
+
+    phrase = "Zebra" + uuid.uuid4().hex[:10]
+    council = council_with_staff(client, "Closed Council")
+    case = new_case(client, council.staff, "C-1", phone="+447700900231")
+    # The person types it in the web chat, opened with the code from their letter...
+    sender = "browser-" + uuid.uuid4().hex[:8]
+    body = {"sender": sender, "message": f"not on {phrase} please", "metadata": {"invite_code": case["invite_code"]}}
+    assert client.post("/chat/messages", json=body).status_code == 200
+    # ...a helper who never had the right code types it too (a conversation never tied to a case)...
+    helper = {"sender": "helper-" + uuid.uuid4().hex[:8], "message": f"I am helping {phrase}"}
+    assert client.post("/chat/messages", json=helper).status_code == 200
+    with session_scope() as session:
+        session.add(Preferences(case_id=case["id"], how=["phone"], avoid_dates=f"not on {phrase} please"))
+    # ...and the read-back of their answers is spoken ("Listen"), as a .wav and its .txt.
+    readback = text("prefs.readback", "en", summary=f"You cannot meet: not on {phrase} please.")
+    url = voice.listen_url(readback, "en")
+    assert url is not None
+    spoken = client.get(url.removeprefix("http://testserver"))
+    assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/wav"
+    assert spoken.headers["cache-control"] == "private, no-store"
+    fixed_url = voice.listen_url(text("bot.ask_code", "en"), "en")
+    assert fixed_url is not None
+    fixed = client.get(fixed_url.removeprefix("http://testserver"))
+    assert fixed.headers["cache-control"] == "public, max-age=31536000, immutable"
+    audio_dir = get_settings().audio_cache_dir
+    var = audio_dir.parent
+    assert files_holding(var, phrase), "the read-back's words are kept beside its audio"
+    assert phrase in everything_stored(settings_env)
+
+    assert client.post(f"/api/councils/{council.council_id}/close", headers=ADMIN).status_code == 200
+    purge_on = (datetime.now(UTC) + timedelta(days=100)).date().isoformat()
+    result = run("tools.purge", settings_env, "--now", purge_on)
+    assert result.code == 0, result.out
+    assert "spoken prompts deleted: 1" in result.out and "unlinked conversations deleted: 1" in result.out
+    assert phrase not in result.out
+
+    assert phrase not in everything_stored(settings_env)
+    assert files_holding(var, phrase) == []
+    if settings_env.startswith("sqlite:///"):
+        # Deleted rows must not linger in the database file's free pages or its write-ahead log either.
+        database = Path(settings_env.removeprefix("sqlite:///"))
+        engine_for(settings_env).dispose()
+        assert files_holding(database.parent, phrase) == []
+    # The fixed prompt is nobody's: it stays.
+    assert client.get(fixed_url.removeprefix("http://testserver")).status_code == 200
+    assert len(list(audio_dir.glob("*.wav"))) == 1
+
+
+def test_audio_names_are_a_keyed_hash_of_the_words(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import voice
+
+    words = f"You said: {uuid.uuid4().hex}"
+    settings = get_settings()
+    audio = voice.audio_cache("en").id_for(words)
+    plain = hashlib.sha256(f"{settings.voice_name}\n{settings.voice_rate}\n{words}".encode()).hexdigest()[:32]
+    assert audio != plain
+    # The name depends on the secret key: without it, nobody can test a guess of the words against an address.
+    monkeypatch.setenv("SECRET_KEY", "another-" + uuid.uuid4().hex)
+    get_settings.cache_clear()
+    assert voice.audio_cache("en").id_for(words) != audio

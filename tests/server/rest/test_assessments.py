@@ -22,7 +22,9 @@ def test_admin_or_team_close_an_assessment_once(client: TestClient) -> None:
     assert datetime.fromisoformat(body["purge_after"]) - closed == timedelta(days=90)
     assert body["id"] == council.council_id
 
-    team = client.post("/api/tokens", json={"role": "team", "name": "team"}, headers=ADMIN).json()["token"]
+    # A team member closes assessments only with the right an admin gives (tests/server/rest/test_team_rights.py).
+    right = {"role": "team", "name": "team", "can_manage_cases": True}
+    team = client.post("/api/tokens", json=right, headers=ADMIN).json()["token"]
     again = client.post(path, headers=bearer(team))
     assert again.status_code == 200
     assert again.json()["assessment_closed_at"] == body["assessment_closed_at"]

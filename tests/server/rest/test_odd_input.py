@@ -107,3 +107,9 @@ def test_a_case_reference_with_odd_characters_is_kept_as_given(client: TestClien
     assert case.status_code == 201, case.text
     with session_scope() as session:
         assert session.get(Case, case.json()["id"]).reference == body["reference"]  # type: ignore[union-attr]
+
+
+def test_digits_that_are_not_ascii_get_404_not_500(client: TestClient) -> None:
+    # "¹".isdigit() is true in Python, and int("¹") fails: Schemathesis found it in the calendar link.
+    assert client.get("/meeting/%C2%B9-abc.ics").status_code == 404
+    assert client.get("/meeting/%C2%B9.ics").status_code == 404

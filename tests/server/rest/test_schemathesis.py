@@ -27,7 +27,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
 @pytest.fixture(scope="module")
-def live_app(postgres_url: str, fake_twilio: FakeTwilio) -> Iterator[None]:
+def live_app(postgres_url: str, fake_twilio: FakeTwilio, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with engine_for(postgres_url).begin() as conn:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -37,6 +37,10 @@ def live_app(postgres_url: str, fake_twilio: FakeTwilio) -> Iterator[None]:
         # Nothing listens here: whatever needs Rasa finds it down, as it may be in real life.
         env.setenv("RASA_URL", f"http://127.0.0.1:{free_port()}")
         env.setenv("JOBS_INTERVAL_SECONDS", "0")
+        # POST /api/jobs/run signs audit checkpoints, and prompts get spoken: in the test's own files.
+        var = tmp_path_factory.mktemp("var")
+        env.setenv("AUDIT_CHECKPOINT_PATH", str(var / "audit-checkpoints.jsonl"))
+        env.setenv("AUDIO_CACHE_DIR", str(var / "audio"))
         # A Twilio account (the local fake), so calls and texts can be sent: without one, calls answer 503.
         for key, value in twilio_settings(fake_twilio, "http://testserver").items():
             env.setenv(key, value)

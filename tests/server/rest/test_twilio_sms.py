@@ -162,3 +162,38 @@ def test_typed_answers_work_by_text_without_the_model(client: TestClient, twilio
     team = client.post("/api/tokens", json={"role": "team", "name": "t"}, headers=ADMIN).json()["token"]
     reasons = [h["reason"] for h in client.get("/api/handoffs", headers={"Authorization": f"Bearer {team}"}).json()]
     assert "asked" in reasons
+
+
+def test_a_number_on_cases_of_two_councils_is_asked_for_the_code(client: TestClient, twilio_env: FakeTwilio) -> None:
+    north = council_with_staff(client, "North Council")
+    south = council_with_staff(client, "South Council")
+    mine = new_case(client, north.staff, "N-1", phone="+447700900209")
+    # Another council adds the same number later: it must not capture the person's texts.
+    theirs = new_case(client, south.staff, "S-1", phone="+447700900209")
+    assert sms(client, "+447700900209", "hello") == [text("bot.ask_code_sms", "en")]
+    assert client.get(f"/api/cases/{theirs['id']}", headers=south.staff).json()["status"] == "created"
+    # The code from the person's own letter joins their own case, and STOP then reaches that case only.
+    sms(client, "+447700900209", mine["invite_code"])
+    assert client.get(f"/api/cases/{mine['id']}", headers=north.staff).json()["status"] == "engaged"
+    sms(client, "+447700900209", "STOP")
+    assert client.get(f"/api/cases/{mine['id']}", headers=north.staff).json()["consent"]["state"] == "declined"
+    assert client.get(f"/api/cases/{theirs['id']}", headers=south.staff).json()["consent"]["state"] == "pending"
+
+
+def test_a_number_on_two_cases_of_one_council_joins_the_newest(client: TestClient, twilio_env: FakeTwilio) -> None:
+    north = council_with_staff(client, "North Council")
+    new_case(client, north.staff, "N-1", phone="+447700900210")
+    newest = new_case(client, north.staff, "N-2", phone="+447700900210")
+    sms(client, "+447700900210", "STOP")
+    assert client.get(f"/api/cases/{newest['id']}", headers=north.staff).json()["consent"]["state"] == "declined"
+
+
+def test_a_number_also_on_a_closed_assessment_joins_the_open_one(client: TestClient, twilio_env: FakeTwilio) -> None:
+    north = council_with_staff(client, "North Council")
+    closed = council_with_staff(client, "Closed Council")
+    mine = new_case(client, north.staff, "N-1", phone="+447700900211")
+    # Newer, but its assessment is over: the number means the open case.
+    new_case(client, closed.staff, "C-1", phone="+447700900211")
+    assert client.post(f"/api/councils/{closed.council_id}/close", headers=ADMIN).status_code == 200
+    sms(client, "+447700900211", "STOP")
+    assert client.get(f"/api/cases/{mine['id']}", headers=north.staff).json()["consent"]["state"] == "declined"

@@ -292,3 +292,33 @@ def test_web_chat_messages_come_with_audio_to_listen_to(client: TestClient, cach
     assert audio.rendered_count() == before + 1
     assert client.get("/audio/" + "0" * 32 + ".wav").status_code == 404
     assert client.get("/audio/../settings.py").status_code == 404
+
+
+def test_a_caller_whose_number_is_on_cases_of_two_councils_is_not_joined_to_either(
+    client: TestClient, twilio_env: FakeTwilio, cache: AudioCache
+) -> None:
+    north = council_with_staff(client, "North Council")
+    south = council_with_staff(client, "South Council")
+    mine = new_case(client, north.staff, "V-1", phone="+447700900602")
+    theirs = new_case(client, south.staff, "V-2", phone="+447700900602")
+    heard = phone(client, cache, "+447700900602").ring()
+    assert heard.words == [text("bot.ask_code_voice", "en"), text("voice.goodbye", "en")]
+    assert heard.hangup
+    for staff, case in ((north.staff, mine), (south.staff, theirs)):
+        assert client.get(f"/api/cases/{case['id']}", headers=staff).json()["status"] == "created"
+
+
+def test_a_caller_who_texted_their_code_is_joined_to_that_case_on_the_phone(
+    client: TestClient, twilio_env: FakeTwilio, cache: AudioCache
+) -> None:
+    north = council_with_staff(client, "North Council")
+    south = council_with_staff(client, "South Council")
+    mine = new_case(client, north.staff, "V-1", phone="+447700900603")
+    theirs = new_case(client, south.staff, "V-2", phone="+447700900603")
+    params = {"From": "+447700900603", "To": "+447700900000", "Body": mine["invite_code"], "MessageSid": "SMv1"}
+    assert twilio_post(client, "/twilio/sms", params, PUBLIC).status_code == 200
+    caller = phone(client, cache, "+447700900603")
+    caller.ring()
+    caller.say("Stop.")
+    assert consent_state(client, north.staff, mine["id"]) == "declined"
+    assert consent_state(client, south.staff, theirs["id"]) == "pending"

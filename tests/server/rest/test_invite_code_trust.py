@@ -1,0 +1,155 @@
+"""Invitation codes people can trust: they stop working when the assessment closes or after INVITE_CODE_DAYS,
+only the council sees them, and guessing is limited per address, per conversation and over all conversations,
+counted in Redis across servers when REDIS_URL is set."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from easyread.render import text
+from server.domain import handoffs
+from server.domain.db import session_scope
+from server.domain.invite_codes import RedisCounter
+from server.domain.models import Case, utcnow
+from server.settings import get_settings
+from tests.support import ADMIN, bearer, council_with_staff, new_case, page_user, sign_in
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+WRONG = text("bot.code_wrong", "en")
+LOCKED = text("bot.code_locked", "en")
+
+
+def chat(client: TestClient, message: str, sender: str | None = None) -> tuple[int, list[str]]:
+    body = {"sender": sender or "chat-" + uuid.uuid4().hex[:12], "message": message}
+    response = client.post("/chat/messages", json=body)
+    return response.status_code, [m["text"] for m in response.json()]
+
+
+def opens(client: TestClient, code: str) -> bool:
+    """Whether the code opens a conversation (the answer is not one of the code messages)."""
+    _, said = chat(client, code)
+    return said not in ([WRONG], [LOCKED], [text("bot.ask_code", "en")])
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+
+
+def test_a_code_stops_working_when_the_assessment_closes(client: TestClient) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1")
+    assert client.post(f"/api/councils/{council.council_id}/close", headers=ADMIN).status_code == 200
+    assert chat(client, case["invite_code"]) == (200, [WRONG])
+
+
+def test_a_code_works_for_invite_code_days_after_the_case_was_made(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    council = council_with_staff(client, "North Council")
+    old = new_case(client, council.staff, "N-1", phone="+447700900461")
+    recent = new_case(client, council.staff, "N-2", phone="+447700900462")
+    with session_scope() as session:
+        session.execute(update(Case).where(Case.id == old["id"]).values(created_at=utcnow() - timedelta(days=61)))
+        session.execute(update(Case).where(Case.id == recent["id"]).values(created_at=utcnow() - timedelta(days=59)))
+    assert chat(client, old["invite_code"]) == (200, [WRONG])
+    assert opens(client, recent["invite_code"])
+    configure(monkeypatch, INVITE_CODE_DAYS="90")
+    assert opens(client, old["invite_code"])
+
+
+def test_the_team_never_sees_invitation_codes(client: TestClient) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "C-1")
+    team = bearer(client.post("/api/tokens", json={"role": "team", "name": "Jo"}, headers=ADMIN).json()["token"])
+    for path in ("/api/cases", f"/api/cases/{case['id']}", "/api/handoffs"):
+        response = client.get(path, headers=team)
+        assert response.status_code == 200
+        assert case["invite_code"] not in response.text, path
+    assert client.get(f"/api/cases/{case['id']}", headers=team).json()["invite_code"] is None
+    # Nor on the team's pages: the queue and the hand-off.
+    with session_scope() as session:
+        handoff_id = handoffs.ready_to_schedule(session, case["id"], "test").id
+    assert case["invite_code"] not in client.get("/api/handoffs", headers=team).text
+    sign_in(client, page_user(client, "team"))
+    for page in ("/team/handoffs", f"/team/handoffs/{handoff_id}"):
+        shown = client.get(page)
+        assert shown.status_code == 200 and "C-1" in shown.text
+        assert case["invite_code"] not in shown.text, page
+    # The council, which posts the letters, and admins still do.
+    assert client.get(f"/api/cases/{case['id']}", headers=council.staff).json()["invite_code"] == case["invite_code"]
+    assert client.get(f"/api/cases/{case['id']}", headers=ADMIN).json()["invite_code"] == case["invite_code"]
+
+
+def test_guessing_is_limited_per_conversation(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> None:
+    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="100", CODE_ATTEMPTS_PER_CONVERSATION="2")
+    from server.app import create_app
+
+    with TestClient(create_app()) as client:
+        assert chat(client, "ZZZZZZZZ", "chat-guess-1") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ", "chat-guess-1") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ", "chat-guess-1") == (429, [LOCKED])
+        assert chat(client, "ZZZZZZZZ", "chat-guess-2") == (200, [WRONG])
+
+
+def test_guessing_is_limited_over_all_conversations(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> None:
+    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="100", CODE_ATTEMPTS_OVERALL_PER_HOUR="3")
+    from server.app import create_app
+
+    with TestClient(create_app()) as client:
+        council = council_with_staff(client, "North Council")
+        case = new_case(client, council.staff, "N-1")
+        for _ in range(3):
+            assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        # Every new conversation is refused for the hour, even with a right code: guessing from many
+        # addresses at once finds nothing.
+        assert chat(client, case["invite_code"]) == (429, [LOCKED])
+
+
+@pytest.fixture
+def shared_redis(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> redis.Redis:
+    """Real Redis; a secret key of this test's own, so its keyed counts are nobody else's."""
+    monkeypatch.setenv("SECRET_KEY", "test-" + uuid.uuid4().hex)
+    configure(monkeypatch, REDIS_URL=REDIS_URL)
+    return redis.Redis.from_url(REDIS_URL)
+
+
+def test_wrong_codes_are_counted_in_redis_across_servers(
+    monkeypatch: pytest.MonkeyPatch, shared_redis: redis.Redis
+) -> None:
+    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="4")
+    from server.app import create_app
+    from server.domain.invite_codes import attempt_key
+
+    address = RedisCounter.redis_key(attempt_key("web", "testclient"))
+    with TestClient(create_app()) as one, TestClient(create_app()) as two:
+        for server in (one, two, one, two):
+            assert chat(server, "ZZZZZZZZ") == (200, [WRONG])
+        assert shared_redis.zcard(address) == 4
+        # Both servers see the shared count: the address is locked on each.
+        assert chat(one, "ZZZZZZZZ") == (429, [LOCKED])
+        assert chat(two, "ZZZZZZZZ") == (429, [LOCKED])
+        # The count is Redis's, not the database's: without it the address may try again.
+        shared_redis.delete(address)
+        assert chat(two, "ZZZZZZZZ") == (200, [WRONG])
+    shared_redis.delete(address)
+
+
+def test_with_redis_down_wrong_codes_are_still_limited_in_the_database(
+    monkeypatch: pytest.MonkeyPatch, settings_env: str
+) -> None:
+    # Nothing listens on port 1: every Redis call fails at once.
+    configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0", CODE_ATTEMPTS_PER_HOUR="2")
+    from server.app import create_app
+
+    with TestClient(create_app()) as client:
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ") == (429, [LOCKED])
