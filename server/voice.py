@@ -120,7 +120,8 @@ class CallState:
     def from_query(cls, query: Mapping[str, str]) -> CallState:
         def number(name: str) -> int:
             raw = query.get(name, "")
-            return min(int(raw), MAX_TURNS) if raw.isdigit() else 0
+            # ASCII digits only: "¹".isdigit() is true, and int() of it fails.
+            return min(int(raw), MAX_TURNS) if raw.isascii() and raw.isdigit() else 0
 
         choices = tuple(k for k in query.get("k", "").split(",") if k in PAYLOADS)
         return cls(

@@ -322,3 +322,13 @@ def test_a_caller_who_texted_their_code_is_joined_to_that_case_on_the_phone(
     caller.say("Stop.")
     assert consent_state(client, north.staff, mine["id"]) == "declined"
     assert consent_state(client, south.staff, theirs["id"]) == "pending"
+
+
+def test_a_turn_number_that_is_not_an_ascii_digit_is_a_fresh_start_not_a_500(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    params = {"CallSid": "CA" + "1" * 32, "From": "+447700900690", "To": "+447700900000", "Direction": "inbound"}
+    for odd in ("%C2%B9", "%D9%A3", "-1", "9" * 30):
+        response = twilio_post(client, f"/twilio/voice?t={odd}&pg={odd}", params, PUBLIC)
+        assert response.status_code == 200, (odd, response.text)
+        assert "<Response>" in response.text
