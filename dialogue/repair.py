@@ -48,6 +48,9 @@ def handle(turn: Turn, now: Stage, reading: Reading, consented: bool) -> None:
         go(turn, STAGES["ask_consent"])
     elif move is Move.REFUSAL:
         refusal(turn, now, consented)
+    elif move is Move.QUESTION and reading.value == "out_of_scope":
+        # Something we cannot help with counts as not understood: said differently the second time, then a person.
+        not_understood(turn, now, first="out_of_scope")
     elif move is Move.QUESTION:
         question(turn, str(reading.value))
     elif move is Move.LANGUAGE:
@@ -112,7 +115,7 @@ def chitchat(turn: Turn, now: Stage, said: str) -> None:
     ask(turn)
 
 
-def not_understood(turn: Turn, now: Stage) -> None:
+def not_understood(turn: Turn, now: Stage, first: str = "not_understood") -> None:
     """Sorry once; sorry in other words, with what they can say; the third time a person takes over."""
     turn.understood = False
     times = conversations.note_understood(turn.session, turn.conversation, understood=False)
@@ -125,7 +128,7 @@ def not_understood(turn: Turn, now: Stage) -> None:
         turn.say("not_understood_again")
         turn.say(_hint(now))
     else:
-        turn.say("not_understood")
+        turn.say(first)
     ask(turn)
 
 
