@@ -55,7 +55,17 @@ class Stage:
 HELPER_WORDS = tuple(word for words in answers.ROLE_WORDS.values() for word in words)
 HELPER_WORDS += ("helping", "for my", "on behalf", "for her", "for him", "for them", "pomagam", "w imieniu")
 # Whole phrases only: "me" alone is in too many questions ("when will you ring me?"); the model knows the rest.
-SELF_WORDS = ("its me", "it's me", "it is me", "for me", "just me", "only me", "myself", "to ja", "dla mnie")
+SELF_WORDS: tuple[str, ...] = (
+    "its me",
+    "it's me",
+    "it is me",
+    "for me",
+    "just me",
+    "only me",
+    "myself",
+    "to ja",
+    "dla mnie",
+)
 SELF_WORDS += ("ja sam", "ja sama", "to mnie")
 
 FLOW: tuple[Stage, ...] = (
