@@ -209,7 +209,8 @@ REFUSAL = (
 POLITE_NO = ("no thank you", "no thanks", "no ta", "nie dziekuje", "nie, dziekuje", "dziekuje, nie")
 # "No wait, I meant yes": the answer the person corrected to.
 CORRECTION = (
-    r"\b(i )?(meant|mean|said|say|wanted to say|want to say|chcialem|chcialam|mialem na mysli|mialam na mysli)\b"
+    r"\b(i )?(meant|mean|said|say|wanted to say|want to say|chcialem powiedziec|chcialam powiedziec|chcialem"
+    r"|chcialam|mialem na mysli|mialam na mysli|powiedzialem|powiedzialam)\b"
     r"[ ,]*(to )?(yes|no|tak|nie)\b"
 )
 

@@ -169,6 +169,9 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
         return Reading(Move.ANSWER, "correct", extra={"to": "no"})
     if stage.consent == "question" and answers.refuses(words):
         return Reading(Move.ANSWER, "no")
+    if stage.consent == "question" and answers.wants_to_take_part(words):
+        # "I'd like to take part": read back like any yes before anything is recorded.
+        return Reading(Move.ANSWER, "yes")
     if answers.is_skip(words) and "unsure" in stage.goes:
         return Reading(Move.ANSWER, "unsure")
     said = answers.leading(words, language)

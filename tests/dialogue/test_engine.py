@@ -186,3 +186,27 @@ def test_an_internal_error_says_sorry_changes_nothing_and_keeps_the_message(
         kept = session.query(Message).filter_by(conversation_id=f"web:{sender}", text="yes that is right").one()
         assert kept.processed
     assert chat.consent()["state"] == "pending"
+
+
+def test_a_question_that_cannot_be_skipped_says_so_and_asks_again(chat: Chat) -> None:
+    chat.to_question()
+    assert chat.turn("yes") == ["utter_readback_yes"]
+    chat.move("rep_join")
+    assert chat.turn("skip") == ["utter_cannot_skip", "utter_ask_join"]
+
+
+def test_after_saying_no_a_typed_yes_is_read_back_before_anything_changes(chat: Chat) -> None:
+    chat.to_question()
+    chat.turn("no thanks")
+    assert chat.turn("yes that's right") == ["utter_consent_declined"]
+    assert chat.consent()["state"] == "declined"
+    assert chat.turn("yes") == ["utter_readback_yes"]
+    assert chat.consent()["state"] == "declined"
+    chat.turn("yes")
+    assert chat.consent()["state"] == "given"
+
+
+def test_thanks_and_hello_mid_conversation_are_answered_and_the_question_comes_again(chat: Chat) -> None:
+    chat.to_question()
+    assert chat.turn("thanks", "thanks", 0.95) == ["utter_you_are_welcome", "utter_ask_consent"]
+    assert chat.turn("/greet") == ["utter_welcome_back", "utter_ask_consent"]

@@ -155,3 +155,21 @@ def test_every_stage_is_reachable_and_every_message_it_says_exists() -> None:
             assert f"utter_{name}" in RESPONSES or name in ("readback",), (stage.name, name)
         if stage.kind is Kind.CHOICE:
             assert stage.choices, stage.name
+
+
+@pytest.mark.parametrize(
+    ("text", "to"),
+    [("nie, chwila, chciałam powiedzieć tak", "yes"), ("przepraszam, miałem na myśli nie", "no"), ("I meant no", "no")],
+)
+def test_a_correction_in_polish_or_english(text: str, to: str) -> None:
+    found = read(STAGES["confirm"], text, "pl", NO_MODEL, consented=False)
+    assert (found.move, found.extra) == (Move.ANSWER, {"to": to})
+
+
+def test_polish_repairs_without_the_model() -> None:
+    assert reading("pref_how", "pomiń", "pl", consented=True) == (Move.ANSWER, [])
+    assert reading("explain_1", "dalej", "pl") == (Move.ANSWER, "next")
+    assert reading("explain_2", "nie, dziękuję", "pl")[0] is Move.REFUSAL
+    assert reading("rep_join", "tak, będę z nią", "pl") == (Move.ANSWER, "yes")
+    assert reading("who", "CZŁOWIEK", "pl")[0] is Move.HUMAN
+    assert reading("ask_consent", "chcę wziąć udział", "pl") == (Move.ANSWER, "yes")
