@@ -24,9 +24,10 @@ help:
 	@echo "make guide - the easy read guide (HTML, PDF, audio) in every language, in var/guide/<lang>/"
 	@echo "make screenshots - PNGs of the main pages in docs/screenshots/ (real stack, Chromium, axe-core checked)"
 
-$(VENV)/.installed: requirements.txt
+# What the service runs on (requirements.txt) and what development and tests add (requirements-dev.txt).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PY312) -m venv $(VENV)
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt
