@@ -9,6 +9,15 @@ RASA_VENV := .venv-rasa
 PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pip shows what it fetches and installs; its progress bar is drawn only on a terminal, so CI logs get the lines.
+PIP_INSTALL := -m pip install --progress-bar on
+
+# `make run` and `make test` number their steps ("[2/6] Installing Rasa 3.6..., done in 94 s"): a step's number is its
+# place in those two targets, STEPS (inherited by what they depend on) how many they have. Other targets show no number.
+# A step already done (its stamp file is newer than its inputs) is skipped, so a later run starts further on.
+STEP := @scripts/step
+run: STEPS := 6
+test: STEPS := 9
 
 .PHONY: help run test lint train validate evaluate bench migrate audit-verify purge screenshots guide clean
 
@@ -24,45 +33,50 @@ help:
 	@echo "make guide - the easy read guide (HTML, PDF, audio) in every language, in var/guide/<lang>/"
 	@echo "make screenshots - PNGs of the main pages in docs/screenshots/ (real stack, Chromium, axe-core checked)"
 
-$(VENV)/.installed: requirements.txt
-	test -x $(PY) || $(PY312) -m venv $(VENV)
-	$(PY) -m pip install -q -r requirements.txt
-	touch $@
+# What the service runs on (requirements.txt) and what development and tests add (requirements-dev.txt).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(STEP) 1 "$(STEPS)" "Installing the Python 3.12 environment (the server, tools and tests)" \
+		'test -x $(PY) || $(PY312) -m venv $(VENV); $(PY) $(PIP_INSTALL) -r requirements.txt -r requirements-dev.txt'
+	@touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt
-	test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/python -m pip install -q -r requirements-rasa.txt
-	touch $@
+	$(STEP) 2 "$(STEPS)" "Installing Rasa 3.6 (Python 3.10, about 2.7 GB)" \
+		'test -x $(RASA_VENV)/bin/python || $(PY310) -m venv $(RASA_VENV); \
+		$(RASA_VENV)/bin/python $(PIP_INSTALL) -r requirements-rasa.txt'
+	@touch $@
 
 venvs: $(VENV)/.installed $(RASA_VENV)/.installed
 
 # GOV.UK Frontend for the staff and team pages (the server serves it from node_modules under /assets) and
 # axe-core for the browser tests: from the npm registry, exactly as package-lock.json says. Built files are not kept.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	$(STEP) 4 "$(STEPS)" "Installing npm packages (GOV.UK Frontend, axe-core)" \
+		'npm ci --no-audit --no-fund --loglevel=error'
+	@touch $@
 
 # Debian's Chromium for the browser tests and screenshots: Playwright drives it and downloads no browser of its own.
 .PHONY: chromium
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium chromium-driver)
+	$(STEP) 5 "$(STEPS)" "Checking Chromium for the browser tests (apt-get when it is missing)" \
+		'test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium chromium-driver)'
 
 # Text to speech for phone calls and the chat's Listen button: pyttsx3 loads espeak-ng's library (libespeak-ng1).
+# The guide's PDF: WeasyPrint draws with Debian's pango; its test renders pages with poppler-utils' pdftoppm.
 .PHONY: system-deps
 system-deps:
-	@command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng) || \
-		echo "espeak-ng is missing and could not be installed: calls will use Twilio's own voice"
-	@# The guide's PDF: WeasyPrint draws with Debian's pango; its test renders pages with poppler-utils' pdftoppm.
-	@(command -v pdftoppm >/dev/null && { test ! -x $(PY) || $(PY) -c "import weasyprint" 2>/dev/null; }) || \
+	$(STEP) 3 "$(STEPS)" "Checking system packages (espeak-ng, pango, poppler-utils; apt-get when missing)" \
+		'{ command -v espeak-ng >/dev/null || (apt-get update && apt-get install -y espeak-ng) || \
+		echo "espeak-ng is missing and could not be installed: calls will use Twilio text to speech"; } && \
+		{ (command -v pdftoppm >/dev/null && { test ! -x $(PY) || $(PY) -c "import weasyprint" 2>/dev/null; }) || \
 		(apt-get update && apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils) || \
-		echo "pango or poppler-utils is missing and could not be installed: make guide cannot write the PDF"
+		echo "pango or poppler-utils is missing and could not be installed: make guide cannot write the PDF"; }'
 
 train: venvs
-	$(PY) -m tools.model
+	$(STEP) 5 "$(STEPS)" "Training the Rasa model if the training data changed" '$(PY) -m tools.model'
 
 # Rasa's own checks of the domain and the NLU data; every warning fails but "not used in any story" (tools/validate.py).
 validate: venvs
-	$(PY) -m tools.validate
+	$(STEP) 7 "$(STEPS)" "Validating the Rasa domain and NLU data" '$(PY) -m tools.validate'
 
 migrate: $(VENV)/.installed
 	$(PY) -m alembic upgrade head
@@ -75,17 +89,16 @@ audit-verify: $(VENV)/.installed
 purge: $(VENV)/.installed
 	$(PY) -m tools.purge $(ARGS)
 
-run: venvs system-deps node_modules/.installed
-	$(PY) -m tools.run
+run: venvs system-deps node_modules/.installed train
+	$(STEP) --exec 6 "$(STEPS)" "Starting Rasa and the server" '$(PY) -m tools.run'
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	$(STEP) 6 "$(STEPS)" "Lint: ruff and mypy" \
+		'$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy'
 
 test: venvs system-deps node_modules/.installed chromium lint validate
-	$(PY) -m easyread.readability
-	$(PY) -m pytest
+	$(STEP) 8 "$(STEPS)" "Easy read checks of every message" '$(PY) -m easyread.readability'
+	$(STEP) 9 "$(STEPS)" "Running pytest (unit, API, PostgreSQL, end to end, browser)" '$(PY) -m pytest'
 
 evaluate: venvs
 	$(PY) -m tools.evaluate

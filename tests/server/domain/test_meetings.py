@@ -159,7 +159,15 @@ def test_calendar_link_tokens(settings_env: str, monkeypatch: pytest.MonkeyPatch
         token = meetings.link_token(meeting.id)
         assert meetings.by_token(session, token) is meeting
         number, _, signature = token.partition("-")
-        for wrong in (f"{int(number) + 1}-{signature}", f"{number}-x{signature[1:]}", number, "", "1-\u00e9"):
+        # Another meeting's number, an altered signature, none, nothing, not base64, a digit int() refuses ("²").
+        for wrong in (
+            f"{int(number) + 1}-{signature}",
+            f"{number}-x{signature[1:]}",
+            number,
+            "",
+            "1-\u00e9",
+            "\u00b2-x",
+        ):
             with pytest.raises(NotFound):
                 meetings.by_token(session, wrong)
     monkeypatch.setenv("SECRET_KEY", "another-key")
