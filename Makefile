@@ -17,7 +17,10 @@ PIP_INSTALL := -m pip install --progress-bar on
 # A step already done (its stamp file is newer than its inputs) is skipped, so a later run starts further on.
 STEP := @scripts/step
 run: STEPS := 6
-test: STEPS := 9
+test: STEPS := 10
+# Training is step 5 of `make run` and step 8 of `make test` (so pytest never trains silently).
+run: TRAIN_STEP := 5
+test: TRAIN_STEP := 8
 
 .PHONY: help run test lint train validate evaluate bench migrate audit-verify purge screenshots guide clean
 
@@ -72,7 +75,7 @@ system-deps:
 		echo "pango or poppler-utils is missing and could not be installed: make guide cannot write the PDF"; }'
 
 train: venvs
-	$(STEP) 5 "$(STEPS)" "Training the Rasa model if the training data changed" '$(PY) -m tools.model'
+	$(STEP) "$(TRAIN_STEP)" "$(STEPS)" "Training the Rasa model if the training data changed" '$(PY) -m tools.model'
 
 # Rasa's own checks of the domain and the NLU data; every warning fails but "not used in any story" (tools/validate.py).
 validate: venvs
@@ -96,9 +99,9 @@ lint: $(VENV)/.installed
 	$(STEP) 6 "$(STEPS)" "Lint: ruff and mypy" \
 		'$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy'
 
-test: venvs system-deps node_modules/.installed chromium lint validate
-	$(STEP) 8 "$(STEPS)" "Easy read checks of every message" '$(PY) -m easyread.readability'
-	$(STEP) 9 "$(STEPS)" "Running pytest (unit, API, PostgreSQL, end to end, browser)" '$(PY) -m pytest'
+test: venvs system-deps node_modules/.installed chromium lint validate train
+	$(STEP) 9 "$(STEPS)" "Easy read checks of every message" '$(PY) -m easyread.readability'
+	$(STEP) 10 "$(STEPS)" "Running pytest (unit, API, PostgreSQL, end to end, browser)" '$(PY) -m pytest'
 
 evaluate: venvs
 	$(PY) -m tools.evaluate
