@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from easyread.sms import plain
-from server.domain import audit, consent, conversations, outbound
-from server.domain.models import Case, Conversation, Council, Preferences, iso, utcnow
+from server.domain import audit, consent, conversations, handoffs, outbound
+from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, iso, utcnow
 
 REASONS = ("completed", "not_needed", "handoff_cancelled", "assessment_closed")
 REFUSED = ("declined", "withdrawn")
@@ -160,3 +160,22 @@ def waiting_or_part_way(session: Session, council_id: int) -> list[Case]:
         )
         if case.invited_at is not None or case.status != "created"
     ]
+
+
+def after_handoff(
+    session: Session, handoff: Handoff, meeting: Meeting | None, action: str, actor: str
+) -> tuple[bool, Text | None]:
+    """A hand-off was completed or cancelled by the team: a held meeting gets the thank-you; scheduling cancelled
+    gets "we do not need to talk with you now" (saying the booked meeting will not happen, so it takes the place of
+    the cancellation text). Other hand-offs (a request for a person) end without a message.
+
+    Returns whether this closed the case, and the text to send."""
+    case = session.get(Case, handoff.case_id)
+    if case is None or case.closed_reason is not None:
+        return False, None
+    if action == "completed" and meeting is not None:
+        return True, close(session, case, "completed", actor)
+    if action == "cancelled" and handoff.reason == handoffs.SCHEDULE:
+        called_off = meeting.at if meeting is not None else None
+        return True, close(session, case, "handoff_cancelled", actor, called_off=called_off)
+    return False, None

@@ -19,9 +19,9 @@ from starlette.datastructures import FormData
 from easyread.dates import spoken_datetime
 from easyread.render import has, text
 from server.domain import users
-from server.domain.db import session_scope
 from server.domain.tokens import Principal
 from server.pages import security
+from server.services import users as user_service
 from server.settings import get_settings
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -83,8 +83,7 @@ def signed_in(request: Request) -> users.SignedIn | None:
     token = security.session_token(request)
     if token is None:
         return None
-    with session_scope() as session:
-        return users.by_session(session, token)
+    return user_service.signed_in(token)
 
 
 def _needs(*roles: str) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from server.domain import users
-from server.domain.db import session_scope
+from server.domain.users import MAX_PASSWORD
 from server.pages import security
 from server.pages.common import Form, field, home_for, redirect, render, signed_in
+from server.services import users
 from server.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,7 @@ def sign_in_page(request: Request, next: str = "", signed_out: bool = False) -> 
 def sign_in(request: Request, form: Form) -> Response:
     email = field(form, "email", 254)
     password = form.get("password")
-    password = password[: users.MAX_PASSWORD] if isinstance(password, str) else ""
+    password = password[:MAX_PASSWORD] if isinstance(password, str) else ""
     next_path = field(form, "next", 500)
     errors: dict[str, str] = {}
     if not email:
@@ -43,8 +43,7 @@ def sign_in(request: Request, form: Form) -> Response:
     if not errors:
         address = request.client.host if request.client else "unknown"
         hours = get_settings().session_hours
-        with session_scope() as session:
-            result = users.sign_in(session, email, password, address, hours)
+        result = users.sign_in(email, password, address, hours)
         if result.token is not None and result.principal is not None:
             response = redirect(_safe_next(next_path) or home_for(result.principal))
             security.set_session(response, result.token, hours)
@@ -58,8 +57,7 @@ def sign_in(request: Request, form: Form) -> Response:
 def sign_out(request: Request, form: Form) -> Response:
     token = security.session_token(request)
     if token is not None:
-        with session_scope() as session:
-            users.sign_out(session, token)
+        users.sign_out(token)
     response = redirect("/sign-in?signed_out=true")
     security.clear_session(response)
     return response

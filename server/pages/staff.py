@@ -12,13 +12,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from server import closing_sender, invitations
-from server.domain import case_lists, cases, closing, councils, long_lists, reserves, selection, timeliness
-from server.domain.db import session_scope
+from server.domain import case_lists, cases, long_lists
 from server.domain.errors import Conflict, InvalidInput, NotFound
-from server.domain.models import utcnow
 from server.pages.common import Form, PageError, Staff, field, redirect, render
 from server.rest.params import Id
+from server.services import cases as case_service
+from server.services import councils, outgoing, selection
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -43,8 +42,7 @@ def _filters(request: Request) -> dict[str, str]:
 
 
 def _council_name(council_id: int | None) -> str:
-    with session_scope() as session:
-        return councils.get(session, council_id).name if council_id is not None else ""
+    return councils.name_of(council_id)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -55,9 +53,7 @@ def home(caller: Staff) -> Response:
 @router.get("/cases", response_class=HTMLResponse)
 def case_list(request: Request, caller: Staff) -> Response:
     filters = _filters(request)
-    with session_scope() as session:
-        items = case_lists.rows(session, caller)
-        progress = timeliness.progress(session, caller.council_id, utcnow()) if caller.council_id else None
+    items, progress = case_service.rows(caller)
     shown = case_lists.filtered(items, filters)
     added = request.query_params.get("added", "")
     context: dict[str, Any] = {
@@ -75,8 +71,7 @@ def case_list(request: Request, caller: Staff) -> Response:
 
 @router.get("/cases.csv")
 def case_list_csv(request: Request, caller: Staff) -> Response:
-    with session_scope() as session:
-        items = case_lists.filtered(case_lists.rows(session, caller), _filters(request))
+    items = case_lists.filtered(case_service.rows(caller)[0], _filters(request))
     return Response(
         case_lists.export(items),
         media_type="text/csv; charset=utf-8",
@@ -85,17 +80,13 @@ def case_list_csv(request: Request, caller: Staff) -> Response:
 
 
 def _case(caller: Staff, case_id: int) -> dict[str, Any]:
-    with session_scope() as session:
-        try:
-            case = cases.get_for(session, caller, case_id)
-        except NotFound:
-            raise PageError(404, "not_found") from None
-        found = [item for item in case_lists.rows(session, caller) if item["id"] == case.id]
-        item = found[0] if found else None
-        if item is None:  # purged
-            raise PageError(404, "not_found")
-        item["has_phone"] = case.phone is not None
-        return item
+    try:
+        item = case_service.row(caller, case_id)
+    except NotFound:
+        raise PageError(404, "not_found") from None
+    if item is None:  # purged
+        raise PageError(404, "not_found")
+    return item
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -123,8 +114,7 @@ def add_contact(request: Request, case_id: Id, caller: Staff, form: Form) -> Res
         errors["language"] = "error_language"
     if not errors:
         try:
-            with session_scope() as session:
-                cases.add_contact(session, caller, case_id, values["phone"], values["language"])
+            case_service.add_contact(caller, case_id, values["phone"], values["language"])
             return redirect(f"/staff/cases/{case_id}?done=contact")
         except InvalidInput:
             errors["phone"] = "error_phone"
@@ -151,7 +141,7 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
         _case(caller, int(return_to))
         back = f"/staff/cases/{int(return_to)}"
     try:
-        status = await invitations.send(caller, case_id)
+        [status] = await outgoing.send(case_service.invite(caller, case_id))
     except InvalidInput:
         status = "failed"
     return redirect(f"{back}?done={status}")
@@ -161,21 +151,16 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
 async def not_needed(case_id: Id, caller: Staff, form: Form) -> Response:
     """A reserve invited but not needed: told once that we do not need to talk with them now."""
     _case(caller, case_id)
-    with session_scope() as session:
-        last = closing.close(session, cases.get_for(session, caller, case_id), "not_needed", caller.actor)
-    await closing_sender.send([last])
+    await outgoing.send(case_service.not_needed(caller, case_id))
     return redirect(f"/staff/cases/{case_id}?done=not_needed")
 
 
 @router.post("/cases/{case_id}/reserve")
 def find_reserve(case_id: Id, caller: Staff, form: Form) -> Response:
-    with session_scope() as session:
-        try:
-            case = cases.get_for(session, caller, case_id)
-        except NotFound:
-            raise PageError(404, "not_found") from None
-        reserves.propose_for(session, case)
-        found = reserves.proposed_for(session, case.id) is not None
+    try:
+        found = case_service.propose_reserve(caller, case_id) is not None
+    except NotFound:
+        raise PageError(404, "not_found") from None
     return redirect(f"/staff/cases/{case_id}?done={'reserve_found' if found else 'reserve_none'}")
 
 
@@ -197,8 +182,7 @@ async def upload(request: Request, caller: Staff, form: Form) -> Response:
         return render(request, "pages/staff/upload.html", context, status=400)
     assert caller.council_id is not None
     try:
-        with session_scope() as session:
-            added = len(case_lists.load(session, caller, caller.council_id, data))
+        added = case_service.load_file(caller, caller.council_id, data)
     except case_lists.ImportRejected as rejected:
         context["problems"] = rejected.problems
         return render(request, "pages/staff/upload.html", context, status=400)
@@ -210,20 +194,11 @@ async def upload(request: Request, caller: Staff, form: Form) -> Response:
 
 def _long_list_context(caller: Staff) -> dict[str, Any]:
     assert caller.council_id is not None
-    with session_scope() as session:
-        waiting = long_lists.summary(session, caller, caller.council_id)
-        standing = long_lists.active_selection(session, caller.council_id)
-        picked = selection.view(standing) if standing is not None else None
-        contacts = {case.reference: case.phone is not None for case in cases.visible_to(session, caller)}
-        ids = {case.reference: case.id for case in cases.visible_to(session, caller)}
     return {
         "problems": [],
         "error": None,
         "themes": cases.THEMES,
-        "waiting": waiting,
-        "picked": picked,
-        "contacts": contacts,
-        "ids": ids,
+        **selection.staff_page(caller, caller.council_id),
         "columns": long_lists.COLUMNS,
     }
 
@@ -245,9 +220,7 @@ async def long_list_upload(request: Request, caller: Staff, form: Form) -> Respo
         return render(request, "pages/staff/long_list.html", context, status=400)
     assert caller.council_id is not None
     try:
-        rows = long_lists.read_csv(data)
-        with session_scope() as session:
-            long_lists.upload(session, caller, caller.council_id, rows)
+        selection.upload_csv(caller, caller.council_id, data)
     except case_lists.ImportRejected as rejected:
         context["problems"] = rejected.problems
         return render(request, "pages/staff/long_list.html", context, status=400)

@@ -13,13 +13,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from server import closing_sender, notify
-from server.domain import closing, handoffs, meetings, timeliness
-from server.domain.db import session_scope
+from server.domain import meetings
 from server.domain.errors import DomainError, NotFound
-from server.domain.models import Handoff, utcnow
 from server.pages.common import Form, PageError, Team, field, redirect, render
 from server.rest.params import Id
+from server.services import handoffs, outgoing
 
 router = APIRouter(prefix="/team", include_in_schema=False)
 
@@ -29,19 +27,11 @@ DONE = ("claimed", "booked", "completed", "cancelled")
 DATE_PARTS = ("day", "month", "year", "hour", "minute")
 
 
-def _handoff(session: Any, handoff_id: int) -> Handoff:
+def _item(handoff_id: int) -> dict[str, Any]:
     try:
-        return handoffs.get(session, handoff_id)
+        return handoffs.shown(handoff_id)
     except NotFound:
         raise PageError(404, "not_found") from None
-
-
-def _item(session: Any, handoff: Handoff) -> dict[str, Any]:
-    item = handoffs.view(session, handoff)
-    item |= timeliness.timing(session, handoff.case_id, utcnow())
-    meeting = meetings.current(session, handoff)
-    item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
-    return item
 
 
 def _claimer(item: dict[str, Any]) -> str | None:
@@ -57,11 +47,7 @@ def home(caller: Team) -> Response:
 
 @router.get("/handoffs", response_class=HTMLResponse)
 def queue(request: Request, caller: Team) -> Response:
-    with session_scope() as session:
-        items = [_item(session, handoff) for handoff in handoffs.queue(session)]
-        panels = [
-            timeliness.progress(session, council_id, utcnow()) for council_id in timeliness.open_councils(session)
-        ]
+    items, panels = handoffs.queue_and_progress()
     for item in items:
         item["claimer"] = _claimer(item)
     return render(request, "pages/team/queue.html", {"items": items, "panels": panels})
@@ -69,8 +55,7 @@ def queue(request: Request, caller: Team) -> Response:
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
 def handoff_page(request: Request, handoff_id: Id, caller: Team) -> Response:
-    with session_scope() as session:
-        item = _item(session, _handoff(session, handoff_id))
+    item = _item(handoff_id)
     item["claimer"] = _claimer(item)
     done = request.query_params.get("done", "")
     context = {
@@ -84,36 +69,22 @@ def handoff_page(request: Request, handoff_id: Id, caller: Team) -> Response:
 
 async def _act(request: Request, handoff_id: int, caller: Team, action: str) -> Response:
     """Claim, complete or cancel; a conflict (someone else has it, it has ended) is shown on the hand-off page."""
-    text = None
-    last: closing.Text | None = None
+    texts = outgoing.NOTHING
     try:
-        with session_scope() as session:
-            handoff = _handoff(session, handoff_id)
-            if action == "claimed":
-                handoffs.claim(session, handoff, caller.actor)
-            elif action == "completed":
-                held = meetings.complete(session, handoff, caller.actor)
-                _, last = closing_sender.after_handoff(session, handoff, held, action, caller.actor)
-            else:
-                meeting = meetings.cancel(session, handoff, caller.actor)
-                ended, last = closing_sender.after_handoff(session, handoff, meeting, action, caller.actor)
-                # Scheduling cancelled: the closing message says the meeting will not happen, in its place.
-                text = meetings.cancellation(session, meeting) if meeting is not None and not ended else None
+        if action == "claimed":
+            handoffs.claim(caller, handoff_id)
+        elif action == "completed":
+            texts = handoffs.complete(caller, handoff_id)
+        else:
+            texts = handoffs.cancel(caller, handoff_id)
+    except NotFound:
+        raise PageError(404, "not_found") from None
     except DomainError as problem:
-        with session_scope() as session:
-            item = _item(session, _handoff(session, handoff_id))
+        item = _item(handoff_id)
         item["claimer"] = _claimer(item)
         context = {"item": item, "mine": item["claimed_by"] == caller.actor, "done": None, "problem": problem.message}
         return render(request, "pages/team/handoff.html", context, status=409)
-    response = await _after(handoff_id, action, text)
-    await closing_sender.send([last])
-    return response
-
-
-async def _after(handoff_id: int, action: str, text: meetings.Text | None) -> Response:
-    """Tell the person (booked or called off) once the change is saved, then show the hand-off."""
-    if text is not None:
-        await notify.send_sms(text.case_id, text.kind, text.to, text.body)
+    await outgoing.send(texts)
     return redirect(f"/team/handoffs/{handoff_id}?done={action}")
 
 
@@ -144,8 +115,7 @@ def _schedule_page(
 
 @router.get("/handoffs/{handoff_id}/schedule", response_class=HTMLResponse)
 def schedule_page(request: Request, handoff_id: Id, caller: Team) -> Response:
-    with session_scope() as session:
-        item = _item(session, _handoff(session, handoff_id))
+    item = _item(handoff_id)
     values = {name: "" for name in (*DATE_PARTS, "how", "where", "who", "expert")}
     meeting = item["meeting"]
     if meeting is not None and meeting["status"] == "scheduled":
@@ -202,26 +172,23 @@ async def schedule(request: Request, handoff_id: Id, caller: Team, form: Form) -
             errors[name] = "error_too_long"
     if at is not None and at <= datetime.now(UK):
         errors["day"] = "error_past"
-    text = None
+    texts = outgoing.NOTHING
     if not errors and at is not None:
         try:
-            with session_scope() as session:
-                handoff = _handoff(session, handoff_id)
-                meeting = meetings.schedule(
-                    session,
-                    handoff,
-                    at,
-                    values["how"],
-                    values["where"],
-                    values["who"],
-                    caller.actor,
-                    expert_by_experience=values["expert"] == "yes",
-                )
-                text = meetings.confirmation(session, meeting)
+            texts = handoffs.book(
+                caller,
+                handoff_id,
+                at,
+                values["how"],
+                values["where"],
+                values["who"],
+                expert_by_experience=values["expert"] == "yes",
+            )
+        except NotFound:
+            raise PageError(404, "not_found") from None
         except DomainError as problem:
             errors["problem"] = problem.message
     if errors:
-        with session_scope() as session:
-            item = _item(session, _handoff(session, handoff_id))
-        return _schedule_page(request, item, values, errors, status=400)
-    return await _after(handoff_id, "booked", text)
+        return _schedule_page(request, _item(handoff_id), values, errors, status=400)
+    await outgoing.send(texts)
+    return redirect(f"/team/handoffs/{handoff_id}?done=booked")

@@ -5,12 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
-from server import closing_sender
 from server.auth import CaseManager
-from server.domain import closing, retention
-from server.domain.db import session_scope
-from server.domain.models import iso
 from server.rest.params import Id
+from server.services import assessments, outgoing
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/councils", tags=["councils"])
@@ -33,17 +30,6 @@ async def close(council_id: Id, caller: CaseManager) -> ClosedOut:
     STOP, no or stop)."""
     if caller.role == "council_staff":
         raise HTTPException(403, "Your role cannot do this.")
-    with session_scope() as session:
-        council = retention.close_assessment(session, council_id, caller.actor)
-        texts = [
-            closing.close(session, case, "assessment_closed", caller.actor)
-            for case in closing.waiting_or_part_way(session, council_id)
-        ]
-        closed_at = council.assessment_closed_at
-        purge_after = retention.purge_after(council, get_settings().retention_days)
-        assert closed_at is not None and purge_after is not None
-        out = ClosedOut(
-            id=council.id, name=council.name, assessment_closed_at=iso(closed_at), purge_after=iso(purge_after)
-        )
-    await closing_sender.send(list(texts))
-    return out
+    closed, texts = assessments.close(caller, council_id, get_settings().retention_days)
+    await outgoing.send(texts)
+    return ClosedOut.model_validate(closed)

@@ -7,22 +7,13 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from server import closing_sender, invitations
 from server.auth import Caller, CaseManager, CaseWriter
-from server.domain import audit, cases, closing, reserves
 from server.domain.cases import Theme
-from server.domain.db import session_scope
 from server.domain.errors import NotFound
-from server.domain.models import iso
-from server.domain.tokens import Principal
 from server.rest.params import Id, IdField
+from server.services import cases, outgoing
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
-
-
-def shows_codes(caller: Principal) -> bool:
-    """Invitation codes are for whoever posts the letters: the council, and admins. Not the team."""
-    return caller.role != "team"
 
 
 class CaseIn(BaseModel):
@@ -74,18 +65,15 @@ class CaseOut(BaseModel):
 
 @router.post("", status_code=201, response_model=CaseOut)
 def create_case(body: CaseIn, caller: CaseManager) -> Any:
-    with session_scope() as session:
-        case = cases.create(
-            session,
-            caller,
-            council_id=body.council_id,
-            reference=body.reference,
-            theme=body.theme,
-            phone=body.phone,
-            language=body.language,
-            priority=body.priority,
-        )
-        return cases.view(session, case, shows_codes(caller))
+    return cases.create(
+        caller,
+        council_id=body.council_id,
+        reference=body.reference,
+        theme=body.theme,
+        phone=body.phone,
+        language=body.language,
+        priority=body.priority,
+    )
 
 
 class ContactIn(BaseModel):
@@ -96,29 +84,24 @@ class ContactIn(BaseModel):
 @router.patch("/{case_id}", response_model=CaseOut)
 def add_contact(case_id: Id, body: ContactIn, caller: Caller) -> Any:
     """Council staff add the phone number and language of a case the team picked (409 for other cases)."""
-    with session_scope() as session:
-        case = cases.add_contact(session, caller, case_id, body.phone, body.language)
-        return cases.view(session, case, shows_codes(caller))
+    return cases.add_contact(caller, case_id, body.phone, body.language)
 
 
 @router.get("", response_model=list[CaseOut])
 def list_cases(caller: Caller) -> Any:
-    with session_scope() as session:
-        return [cases.view(session, case, shows_codes(caller)) for case in cases.visible_to(session, caller)]
+    return cases.listed(caller)
 
 
 @router.get("/{case_id}", response_model=CaseOut)
 def get_case(case_id: Id, caller: Caller) -> Any:
-    with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
+    return cases.shown(caller, case_id)
 
 
 @router.post("/{case_id}/invite", response_model=CaseOut)
 async def invite(case_id: Id, caller: CaseManager) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
-    await invitations.send(caller, case_id)
-    with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
+    await outgoing.send(cases.invite(caller, case_id))
+    return cases.shown(caller, case_id)
 
 
 class AuditOut(BaseModel):
@@ -130,9 +113,7 @@ class AuditOut(BaseModel):
 @router.get("/{case_id}/audit", response_model=list[AuditOut])
 def case_audit(case_id: Id, caller: Caller) -> Any:
     """What happened to a case's consent and contact, in order; no personal data."""
-    with session_scope() as session:
-        case = cases.get_for(session, caller, case_id)
-        return [{"at": iso(e.at), "action": e.action, "actor": e.actor} for e in audit.events_for(session, case.id)]
+    return cases.audit_trail(caller, case_id)
 
 
 class ReserveOut(BaseModel):
@@ -143,35 +124,32 @@ class ReserveOut(BaseModel):
     invitation: Invitation
 
 
+def _reserve_or_404(found: dict[str, object] | None) -> dict[str, object]:
+    if found is None:
+        raise NotFound("No reserve is proposed for this case.")
+    return found
+
+
 @router.get("/{case_id}/reserve", response_model=ReserveOut)
 def reserve(case_id: Id, caller: CaseWriter) -> Any:
-    """The reserve proposed to replace this primary case (it said no, stopped, or has not answered in time), or 404.
+    """The reserve proposed to replace this primary case, or 404. Reads only: a refusal proposes one at once, the
+    jobs apply the no-answer rule, and `POST` applies the rules now.
 
     Invite it with `POST /api/cases/{reserve id}/invite`.
     """
-    with session_scope() as session:
-        case = cases.get_for(session, caller, case_id)
-        # The no-answer rule depends on the clock: apply it now rather than wait for the next job run.
-        reserves.propose_for(session, case)
-        found = reserves.proposed_for(session, case.id)
-        if found is None:
-            raise NotFound("No reserve is proposed for this case.")
-        return {
-            "id": found.id,
-            "reference": found.reference,
-            "theme": found.theme,
-            "for_case_id": case.id,
-            "invitation": {"status": found.invite_status},
-        }
+    return _reserve_or_404(cases.reserve(caller, case_id))
+
+
+@router.post("/{case_id}/reserve", response_model=ReserveOut)
+def propose_reserve(case_id: Id, caller: CaseWriter) -> Any:
+    """Propose a reserve now if this primary case needs one (it said no, stopped, or has not answered in time: the
+    no-answer rule depends on the clock), and return the one proposed, or 404 (audited when one is proposed)."""
+    return _reserve_or_404(cases.propose_reserve(caller, case_id))
 
 
 @router.post("/{case_id}/not-needed", response_model=CaseOut)
 async def not_needed(case_id: Id, caller: CaseWriter) -> Any:
     """We no longer need this person (a reserve invited but not needed): they are told once, in easy read, that we
     do not need to talk with them now and their care will not change. Never sent after STOP, no or stop."""
-    with session_scope() as session:
-        case = cases.get_for(session, caller, case_id)
-        last = closing.close(session, case, "not_needed", caller.actor)
-    await closing_sender.send([last])
-    with session_scope() as session:
-        return cases.view(session, cases.get_for(session, caller, case_id), shows_codes(caller))
+    await outgoing.send(cases.not_needed(caller, case_id))
+    return cases.shown(caller, case_id)

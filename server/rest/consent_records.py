@@ -6,9 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from server.auth import Caller
-from server.domain import cases, consent_record
-from server.domain.db import session_scope
 from server.rest.params import Id
+from server.services import consent_records
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -21,9 +20,7 @@ router = APIRouter(prefix="/api/cases", tags=["cases"])
 )
 def download(case_id: Id, caller: Caller) -> JSONResponse:
     """Staff who can see the case (its council's staff, the team, an admin) can download its consent record."""
-    with session_scope() as session:
-        case = cases.get_for(session, caller, case_id)
-        body = consent_record.build(session, case, get_settings().controller_name)
+    body = consent_records.download(caller, case_id, get_settings().controller_name)
     filename = f"consent-record-case-{case_id}.json"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"}
     return JSONResponse(body, headers=headers)

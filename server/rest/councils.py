@@ -8,9 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.auth import Admin, Team
-from server.domain import councils
-from server.domain.db import session_scope
 from server.rest.params import Id
+from server.services import councils
 
 # "YYYY-MM": the month the assessment's report is expected.
 Month = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2027-06"])
@@ -38,24 +37,12 @@ class CouncilChange(BaseModel):
     report_expected: str | None = Month
 
 
-def _out(council: councils.Council) -> CouncilOut:
-    return CouncilOut(
-        id=council.id, name=council.name, fieldwork_date=council.fieldwork_date, report_expected=council.report_expected
-    )
-
-
 @router.post("", status_code=201, response_model=CouncilOut)
 def create_council(body: CouncilIn, caller: Admin) -> CouncilOut:
-    with session_scope() as session:
-        council = councils.create(session, body.name, caller.actor, body.fieldwork_date)
-        if body.report_expected:
-            councils.change(session, council.id, caller.actor, report_expected=body.report_expected)
-        return _out(council)
+    return CouncilOut.model_validate(councils.create(caller, body.name, body.fieldwork_date, body.report_expected))
 
 
 @router.patch("/{council_id}", response_model=CouncilOut)
 def change_council(council_id: Id, body: CouncilChange, caller: Team) -> CouncilOut:
     """Set the fieldwork date or the month the report is expected (fields left out stay as they are)."""
-    with session_scope() as session:
-        given = body.model_dump(exclude_unset=True)
-        return _out(councils.change(session, council_id, caller.actor, **given))
+    return CouncilOut.model_validate(councils.change(caller, council_id, **body.model_dump(exclude_unset=True)))

@@ -10,15 +10,10 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel, Field
-from sqlalchemy.orm import Session
 
-from server import closing_sender, notify
 from server.auth import Team
-from server.domain import handoffs, meetings, timeliness
-from server.domain.db import session_scope
-from server.domain.errors import NotFound
-from server.domain.models import Handoff, utcnow
 from server.rest.params import Id
+from server.services import handoffs, meetings, outgoing
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
@@ -104,96 +99,53 @@ class ScheduleIn(BaseModel):
     expert_by_experience: bool = False
 
 
-def _item(session: Session, handoff: Handoff) -> dict[str, Any]:
-    item = handoffs.view(session, handoff)
-    item |= timeliness.timing(session, handoff.case_id, utcnow())
-    meeting = meetings.current(session, handoff)
-    item["meeting"] = meetings.view(session, meeting) if meeting is not None else None
-    return item
-
-
-def _show(handoff_id: int) -> dict[str, Any]:
-    with session_scope() as session:
-        return _item(session, handoffs.get(session, handoff_id))
-
-
 @router.get("", response_model=list[HandoffOut])
 def queue(caller: Team) -> Any:
     """Every hand-off not yet completed or cancelled: urgent first, then nearest fieldwork date, then oldest."""
-    with session_scope() as session:
-        return [_item(session, handoff) for handoff in handoffs.queue(session)]
+    return handoffs.queue()
 
 
 @router.get("/{handoff_id}", response_model=HandoffOut)
 def show(handoff_id: Id, caller: Team) -> Any:
-    return _show(handoff_id)
+    return handoffs.shown(handoff_id)
 
 
 @router.post("/{handoff_id}/claim", response_model=HandoffOut)
 def claim(handoff_id: Id, caller: Team) -> Any:
     """Take it on. 409 if someone else has it, or it has ended."""
-    with session_scope() as session:
-        handoffs.claim(session, handoffs.get(session, handoff_id), caller.actor)
-    return _show(handoff_id)
-
-
-async def _send(text: meetings.Text | None) -> None:
-    if text is not None:
-        await notify.send_sms(text.case_id, text.kind, text.to, text.body)
+    handoffs.claim(caller, handoff_id)
+    return handoffs.shown(handoff_id)
 
 
 @router.post("/{handoff_id}/schedule", response_model=HandoffOut)
 async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
     """Book the meeting (or move it) and text the person an easy-read confirmation with a calendar link."""
-    with session_scope() as session:
-        meeting = meetings.schedule(
-            session,
-            handoffs.get(session, handoff_id),
-            body.at,
-            body.how,
-            body.where,
-            body.who,
-            caller.actor,
-            expert_by_experience=body.expert_by_experience,
-        )
-        text = meetings.confirmation(session, meeting)
-    await _send(text)
-    return _show(handoff_id)
+    texts = handoffs.book(
+        caller, handoff_id, body.at, body.how, body.where, body.who, expert_by_experience=body.expert_by_experience
+    )
+    await outgoing.send(texts)
+    return handoffs.shown(handoff_id)
 
 
 @router.post("/{handoff_id}/complete", response_model=HandoffOut)
 async def complete(handoff_id: Id, caller: Team) -> Any:
     """The meeting took place (or, for a request for a person, the team has dealt with it). After a meeting the
     person gets an easy-read thank-you on their channel, once."""
-    with session_scope() as session:
-        handoff = handoffs.get(session, handoff_id)
-        meeting = meetings.complete(session, handoff, caller.actor)
-        _, thanks = closing_sender.after_handoff(session, handoff, meeting, "completed", caller.actor)
-    await closing_sender.send([thanks])
-    return _show(handoff_id)
+    await outgoing.send(handoffs.complete(caller, handoff_id))
+    return handoffs.shown(handoff_id)
 
 
 @router.post("/{handoff_id}/cancel", response_model=HandoffOut)
 async def cancel(handoff_id: Id, caller: Team) -> Any:
     """End it without a meeting. Scheduling work cancelled closes the case: the person is told once that we do not
     need to talk with them now (and that a booked meeting will not happen)."""
-    with session_scope() as session:
-        handoff = handoffs.get(session, handoff_id)
-        meeting = meetings.cancel(session, handoff, caller.actor)
-        ended, last = closing_sender.after_handoff(session, handoff, meeting, "cancelled", caller.actor)
-        text = meetings.cancellation(session, meeting) if meeting is not None and not ended else None
-    await _send(text)
-    await closing_sender.send([last])
-    return _show(handoff_id)
+    await outgoing.send(handoffs.cancel(caller, handoff_id))
+    return handoffs.shown(handoff_id)
 
 
 @router.get("/{handoff_id}/calendar.ics", response_class=Response)
 def calendar(handoff_id: Id, caller: Team) -> Response:
-    with session_scope() as session:
-        meeting = meetings.current(session, handoffs.get(session, handoff_id))
-        if meeting is None:
-            raise NotFound("This hand-off has no meeting.")
-        return calendar_response(meetings.ics_for(session, meeting), meeting.id)
+    return calendar_response(*meetings.calendar_for_handoff(handoff_id))
 
 
 def calendar_response(body: bytes, meeting_id: int) -> Response:

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from server.domain import meetings
-from server.domain.db import session_scope
 from server.rest.handoffs import calendar_response
+from server.services import meetings
 
 router = APIRouter(tags=["meetings"])
 
 
 @router.get("/meeting/{token}.ics", response_class=Response)
 def person_calendar(token: str) -> Response:
-    with session_scope() as session:
-        meeting = meetings.by_token(session, token[:100])
-        return calendar_response(meetings.ics_for(session, meeting), meeting.id)
+    return calendar_response(*meetings.calendar_for_link(token))

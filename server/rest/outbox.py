@@ -8,9 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from server.auth import Admin
-from server.domain import outbound
-from server.domain.db import session_scope
-from server.domain.models import iso
+from server.services import outbox
 
 router = APIRouter(prefix="/api/outbox", tags=["outbox"])
 
@@ -28,17 +26,4 @@ class OutboundOut(BaseModel):
 
 @router.get("", response_model=list[OutboundOut])
 def list_outbox(caller: Admin) -> Any:
-    with session_scope() as session:
-        return [
-            {
-                "id": m.id,
-                "case_id": m.case_id,
-                "kind": m.kind,
-                "to": m.to,
-                "body": m.body,
-                "status": m.status,
-                "error_code": m.error_code,
-                "at": iso(m.created_at),
-            }
-            for m in outbound.recent(session)
-        ]
+    return outbox.recent()

@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from server.auth import Caller, Team, require
-from server.domain import case_lists, long_lists, selection, timeliness
-from server.domain.db import session_scope
+from server.domain import case_lists
 from server.domain.errors import NotFound
-from server.domain.models import utcnow
+from server.domain.selection import MAX_COUNT, MAX_SEED
 from server.domain.tokens import Principal
 from server.rest.params import Id
+from server.services import selection
 
 router = APIRouter(prefix="/api/councils", tags=["selection"])
 
@@ -38,9 +38,9 @@ class LongListOut(BaseModel):
 
 
 class SelectionIn(BaseModel):
-    primary: int = Field(default=6, ge=1, le=selection.MAX_COUNT)
-    reserve: int = Field(default=4, ge=0, le=selection.MAX_COUNT)
-    seed: int | None = Field(default=None, ge=0, le=selection.MAX_SEED)
+    primary: int = Field(default=6, ge=1, le=MAX_COUNT)
+    reserve: int = Field(default=4, ge=0, le=MAX_COUNT)
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
 
 
 class SelectionOut(BaseModel):
@@ -80,19 +80,14 @@ def upload_long_list(council_id: Id, body: LongListIn, caller: ListWriter) -> An
     row by row and column by column (422), and nothing is stored."""
     raw = [{key: "" if value is None else str(value) for key, value in row.items()} for row in body.rows]
     try:
-        with session_scope() as session:
-            long_lists.can_see(caller, council_id)
-            rows = long_lists.check(raw)
-            long_lists.upload(session, caller, council_id, rows)
-            return long_lists.summary(session, caller, council_id)
+        return selection.upload_rows(caller, council_id, raw)
     except case_lists.ImportRejected as problems:
         return rejected(problems)
 
 
 @router.get("/{council_id}/long-list", response_model=LongListOut)
 def show_long_list(council_id: Id, caller: ListWriter) -> Any:
-    with session_scope() as session:
-        found = long_lists.summary(session, caller, council_id)
+    found = selection.long_list(caller, council_id)
     if found is None:
         raise NotFound("This council has no long list waiting for a pick.")
     return found
@@ -101,21 +96,17 @@ def show_long_list(council_id: Id, caller: ListWriter) -> Any:
 @router.post("/{council_id}/selection", status_code=201, response_model=SelectionOut)
 def make_selection(council_id: Id, body: SelectionIn, caller: Team) -> Any:
     """The seeded, stratified pick (see the README). 409 when a pick stands; the seed is random when not given."""
-    with session_scope() as session:
-        made = selection.pick(session, caller, council_id, body.primary, body.reserve, body.seed)
-        return selection.view(made)
+    return selection.pick(caller, council_id, body.primary, body.reserve, body.seed)
 
 
 @router.get("/{council_id}/selection", response_model=SelectionOut)
 def show_selection(council_id: Id, caller: Caller) -> Any:
-    with session_scope() as session:
-        return selection.view(selection.current_for(session, caller, council_id))
+    return selection.current(caller, council_id)
 
 
 @router.post("/{council_id}/selection/{selection_id}/void", response_model=SelectionOut)
 def void_selection(council_id: Id, selection_id: Id, body: VoidIn, caller: Team) -> Any:
-    with session_scope() as session:
-        return selection.view(selection.void(session, caller, council_id, selection_id, body.reason))
+    return selection.void(caller, council_id, selection_id, body.reason)
 
 
 class ProgressOut(BaseModel):
@@ -139,6 +130,4 @@ class ProgressOut(BaseModel):
 @router.get("/{council_id}/progress", response_model=ProgressOut)
 def progress(council_id: Id, caller: Caller) -> Any:
     """How the council's cases are going: counts, the cases at risk of missing fieldwork, reserves left."""
-    with session_scope() as session:
-        long_lists.can_see(caller, council_id)
-        return timeliness.progress(session, council_id, utcnow())
+    return selection.progress(caller, council_id)

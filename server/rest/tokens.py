@@ -8,9 +8,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.auth import Admin
-from server.domain import tokens
-from server.domain.db import session_scope
 from server.rest.params import IdField
+from server.services import tokens
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
 
@@ -29,7 +28,4 @@ class TokenOut(BaseModel):
 
 @router.post("", status_code=201, response_model=TokenOut)
 def issue_token(body: TokenIn, caller: Admin) -> TokenOut:
-    with session_scope() as session:
-        return TokenOut(
-            token=tokens.issue(session, body.role, body.council_id, body.name, caller.actor, body.can_manage_cases)
-        )
+    return TokenOut(token=tokens.issue(caller, body.role, body.council_id, body.name, body.can_manage_cases))

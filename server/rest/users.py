@@ -8,16 +8,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from server.auth import Admin
-from server.domain import users
-from server.domain.db import session_scope
+from server.domain.users import MAX_PASSWORD, MIN_PASSWORD
 from server.rest.params import IdField
+from server.services import users
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 
 
 class UserIn(BaseModel):
     email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=users.MIN_PASSWORD, max_length=users.MAX_PASSWORD)
+    password: str = Field(min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
     role: Literal["council_staff", "team"]
     council_id: IdField | None = None
     # Team members only: may create cases, invite, call people and close assessments (else 403 on those).
@@ -35,14 +35,5 @@ class UserOut(BaseModel):
 @router.post("", status_code=201, response_model=UserOut)
 def create_user(body: UserIn, caller: Admin) -> UserOut:
     """Council staff need their council's id; the team sees every council. Sign in at /sign-in."""
-    with session_scope() as session:
-        user = users.create(
-            session, body.email, body.password, body.role, body.council_id, caller.actor, body.can_manage_cases
-        )
-        return UserOut(
-            id=user.id,
-            email=user.email,
-            role=user.role,
-            council_id=user.council_id,
-            can_manage_cases=user.can_manage_cases,
-        )
+    created = users.create(caller, body.email, body.password, body.role, body.council_id, body.can_manage_cases)
+    return UserOut.model_validate(created)

@@ -183,7 +183,7 @@ def test_declined_primary_shows_its_reserve_to_the_council_who_invite_it(
     assert client.get(f"/api/cases/{primary}/reserve", headers=north.staff).json()["invitation"]["status"] == "queued"
 
 
-def test_asking_for_the_reserve_applies_the_no_answer_rule(client: TestClient) -> None:
+def test_proposing_a_reserve_applies_the_no_answer_rule_and_looking_changes_nothing(client: TestClient) -> None:
     north = council_with_staff(client, "North Council")
     ids = []
     for reference, priority in (("P-1", "primary"), ("R-1", "reserve")):
@@ -193,5 +193,8 @@ def test_asking_for_the_reserve_applies_the_no_answer_rule(client: TestClient) -
         primary = session.get(Case, ids[0])
         assert primary is not None
         _invite(session, primary, datetime.now(UTC) - timedelta(days=8))
-    shown = client.get(f"/api/cases/{ids[0]}/reserve", headers=north.staff)
-    assert shown.status_code == 200 and shown.json()["id"] == ids[1]
+    # Looking changes nothing: the rule is applied by the jobs, or on asking with POST.
+    assert client.get(f"/api/cases/{ids[0]}/reserve", headers=north.staff).status_code == 404
+    proposed = client.post(f"/api/cases/{ids[0]}/reserve", headers=north.staff)
+    assert proposed.status_code == 200 and proposed.json()["id"] == ids[1]
+    assert client.get(f"/api/cases/{ids[0]}/reserve", headers=north.staff).json() == proposed.json()

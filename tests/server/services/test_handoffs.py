@@ -1,0 +1,57 @@
+"""Hand-off use cases, shared by the API and the team's pages: each change is saved first and returns what to send."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from server.domain import cases, councils, handoffs, outbound
+from server.domain.db import session_scope
+from server.domain.tokens import Principal
+from server.services import handoffs as handoff_service
+from server.services import outgoing
+
+ADMIN = Principal(role="admin", council_id=None, actor="admin")
+JO = Principal(role="team", council_id=None, actor="token:jo")
+
+
+def _ready() -> int:
+    with session_scope() as session:
+        council = councils.create(session, "North", "admin")
+        case = cases.create(
+            session,
+            ADMIN,
+            council_id=council.id,
+            reference="N-1",
+            theme="older_people",
+            phone="+447700900741",
+            language="en",
+            priority="primary",
+        )
+        return handoffs.ready_to_schedule(session, case.id, "person:sms").id
+
+
+def test_booking_saves_the_meeting_and_returns_the_confirmation_unsent(settings_env: str) -> None:
+    handoff_id = _ready()
+    at = datetime.now(UTC) + timedelta(days=7)
+    texts = handoff_service.book(JO, handoff_id, at, "phone", None, None)
+    [confirmation] = texts.texts
+    assert (confirmation.kind, confirmation.to) == ("confirmation", "+447700900741")
+    assert texts.last == ()
+    shown = handoff_service.shown(handoff_id)
+    assert shown["status"] == "scheduled" and shown["meeting"]["how"] == "phone"
+    with session_scope() as session:
+        assert outbound.recent(session) == []
+
+
+def test_cancelling_scheduling_closes_the_case_with_one_last_message(settings_env: str) -> None:
+    handoff_id = _ready()
+    handoff_service.book(JO, handoff_id, datetime.now(UTC) + timedelta(days=7), "video", None, None)
+    texts = handoff_service.cancel(JO, handoff_id)
+    # The last message says the booked meeting will not happen: no separate cancellation text.
+    assert texts.texts == () and len(texts.last) == 1
+    assert asyncio.run(outgoing.send(texts)) == []
+    with session_scope() as session:
+        [sent] = outbound.recent(session)
+        assert (sent.kind, sent.to, sent.status) == ("closing", "+447700900741", "outbox")
+    assert handoff_service.shown(handoff_id)["status"] == "cancelled"
