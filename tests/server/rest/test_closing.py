@@ -84,7 +84,7 @@ def test_the_thank_you_after_the_talk_is_sent_once_by_text(
     # Once: saying later that the case is not needed sends nothing more, and closing the assessment neither.
     before = len(twilio_env.sms_to("+447700900801"))
     client.post(f"/api/cases/{case['id']}/not-needed", headers=staff)
-    client.post(f"/api/councils/{council_id}/close", headers=team)
+    client.post(f"/api/councils/{council_id}/close", headers=ADMIN)
     assert len(twilio_env.sms_to("+447700900801")) == before
     assert closed(client, staff, case["id"]) == ended
     with session_scope() as session:
@@ -152,7 +152,6 @@ def test_nothing_after_stop_no_or_withdrawing_when_the_assessment_closes(
     client: TestClient, twilio_env: FakeTwilio
 ) -> None:
     council_id, staff = council(client)
-    team = team_token(client)
     waiting = new_case(client, staff, "N-1", phone="+447700900811")
     stopped = new_case(client, staff, "N-2", phone="+447700900812")
     declined = new_case(client, staff, "N-3", phone="+447700900813")
@@ -168,7 +167,7 @@ def test_nothing_after_stop_no_or_withdrawing_when_the_assessment_closes(
     answer(part_way["id"], "given")
     twilio_env.clear()
 
-    assert client.post(f"/api/councils/{council_id}/close", headers=team).status_code == 200
+    assert client.post(f"/api/councils/{council_id}/close", headers=ADMIN).status_code == 200
     assert twilio_env.sms_to("+447700900811") == [plain(not_needed("en"))]
     assert twilio_env.sms_to("+447700900816") == [plain(not_needed("pl"))]
     for number in ("+447700900812", "+447700900813", "+447700900814", "+447700900815"):
@@ -181,7 +180,7 @@ def test_nothing_after_stop_no_or_withdrawing_when_the_assessment_closes(
     # Never contacted: nothing to close.
     assert closed(client, staff, never["id"]) is None
     # Closing again tells nobody twice.
-    client.post(f"/api/councils/{council_id}/close", headers=team)
+    client.post(f"/api/councils/{council_id}/close", headers=ADMIN)
     assert len(twilio_env.sent) == 2
 
 
