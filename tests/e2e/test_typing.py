@@ -276,3 +276,50 @@ def test_a_polish_early_yes_in_few_messages(person: Factory) -> None:
     assert someone.consent()["state"] == "given"
     assert someone.sent <= 5
     print(f"\n[count] {someone.channel} pl: early yes: {someone.sent} messages")
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("czy muszę brać w tym udział?", "answer_must_take_part"),
+        ("dlaczego wybraliście mnie?", "answer_why_me"),
+        ("czy to oszustwo?", "answer_is_real"),
+        ("ile trwa rozmowa?", "answer_how_long"),
+    ],
+)
+def test_polish_questions_get_true_answers_then_the_question_again(
+    http: httpx.Client, live: Stack, question: str, answer: str
+) -> None:
+    someone = Person(http, live, "web", "pl")
+    for words in ("dzień dobry", "tak", "ok", "ok"):
+        someone.say(words)
+    reply = someone.say(question)
+    assert someone.words(answer, helpline="03000 616161", minutes=60) in reply, reply
+    assert reply.endswith(someone.words("ask_consent"))
+
+
+def test_a_polish_helper_and_a_polish_wish_to_stop(person: Factory) -> None:
+    helper = person("pl")
+    helper.say("dzień dobry")
+    assert helper.words("ask_rep_name") in helper.say("jestem jej córką")
+    helper.say("Anna")
+    assert helper.words("ask_join") in helper.say("pomiń")
+    assert helper.words("ask_behalf") in helper.say("tak, będę z nią")
+    assert helper.words("explain_what_happens") in helper.say("tak, odpowiadam za mamę")
+    for words in ("ok", "ok", "tak", "tak"):
+        helper.say(words)
+    assert helper.consent()["state"] == "given" and helper.consent()["given_by"] == "representative"
+    # After a yes, "SMS" at the contact question is an answer, and a wish to stop in words is read back first.
+    assert helper.words("stop_readback") in helper.say("nie chcę już brać udziału")
+    assert helper.consent()["state"] == "given"
+    assert helper.words("stop_withdrawn") in helper.say("tak")
+    assert helper.consent()["state"] == "withdrawn"
+
+
+def test_polish_not_understood_three_times_then_a_person(person: Factory) -> None:
+    someone = person("pl")
+    someone.say("dzień dobry")
+    replies = [someone.say(words) for words in ("fioletowa małpa", "zzzz qqqq", "banan telefon")]
+    assert someone.words("not_understood_again") in replies[1]
+    assert someone.words("not_understood_twice") in replies[2]
+    assert len(set(replies)) == 3

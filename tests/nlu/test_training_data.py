@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from easyread.languages import available
+from easyread.languages import available, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = ROOT / "bot" / "domain.yml"
@@ -87,6 +87,17 @@ def test_heldout_never_appears_in_training() -> None:
         text for examples in HELD.values() for texts in examples.values() for text in texts if normalise(text) in seen
     ]
     assert not leaked, leaked
+
+
+def near(text: str) -> tuple[str, ...]:
+    """The same words whatever their order, case, punctuation or accents: "Dziękuję bardzo" is "bardzo dziekuje"."""
+    return tuple(sorted(normalise(fold(text)).split()))
+
+
+def test_heldout_has_no_near_copy_in_training() -> None:
+    seen = {near(text) for texts in ALL_TRAINING.values() for text in texts}
+    copied = [text for examples in HELD.values() for texts in examples.values() for text in texts if near(text) in seen]
+    assert not copied, copied
 
 
 def test_polish_data_is_typed_both_ways() -> None:
