@@ -210,3 +210,28 @@ def test_thanks_and_hello_mid_conversation_are_answered_and_the_question_comes_a
     chat.to_question()
     assert chat.turn("thanks", "thanks", 0.95) == ["utter_you_are_welcome", "utter_ask_consent"]
     assert chat.turn("/greet") == ["utter_welcome_back", "utter_ask_consent"]
+
+
+def test_a_used_code_in_a_new_chat_shows_nothing_of_the_answer_and_changes_it_only_once_confirmed(
+    client: TestClient, chat: Chat
+) -> None:
+    code = client.get(f"/api/cases/{chat.case_id}", headers=chat.staff).json()["invite_code"]
+
+    def say(sender: str, words: str) -> str:
+        body = {"sender": sender, "message": words, "metadata": {"invite_code": code}}
+        return " ".join(m["text"] for m in client.post("/chat/messages", json=body).json())
+
+    for words in ("hi", "yes", "ok", "ok", "yes", "yes"):
+        say("first-chat-1", words)
+    assert chat.consent()["state"] == "given"
+    greeting = say("second-chat-1", "hi")
+    # Only the greeting: nothing about the answer already given.
+    assert "YES" not in greeting and "already" not in greeting
+    assert "Is this message for you?" in greeting
+    assert "already" not in say("second-chat-1", "yes")
+    say("second-chat-1", "ok")
+    say("second-chat-1", "ok")
+    assert "You said NO" in say("second-chat-1", "no")
+    assert chat.consent()["state"] == "given", "a change needs its own read-back"
+    say("second-chat-1", "yes that's right")
+    assert chat.consent()["state"] == "withdrawn"

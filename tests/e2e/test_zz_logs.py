@@ -96,3 +96,26 @@ def test_server_logs_are_json_and_hold_no_personal_data(
             if marker in line:
                 problems.append(f"{where}: this test's marker: {line[:200]}")
     assert not problems, "\n".join(problems[:20])
+
+
+def test_rasa_keeps_nothing_people_typed_and_its_open_webhook_changes_nothing(
+    http: httpx.Client, live: Stack, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    council = council_with_staff(http, f"Council {marker}")
+    case = new_case(http, council.staff, "LOG-3", phone="+447700900956")
+    person = WebPerson(http, case["invite_code"])
+    for words in ("/greet", f"can my friend Ptolemy{marker} come with me", "yes"):
+        person.say(words)
+    # Rasa's REST channel takes no token: a local process posting "as" the person reaches only Rasa, which holds
+    # no dialogue (NLU only) and calls nothing back, so no record changes.
+    before = http.get(f"/api/cases/{case['id']}", headers=council.staff).json()
+    body = {"sender": f"web:{person.sender}", "message": "STOP"}
+    httpx.post(f"{live.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+    assert http.get(f"/api/cases/{case['id']}", headers=council.staff).json() == before
+    # And /model/parse without Rasa's token is refused.
+    assert httpx.post(f"{live.rasa_url}/model/parse", json={"text": "hi"}, timeout=30).status_code == 401
+    rasa_logs = sorted(tmp_path_factory.getbasetemp().rglob("rasa.log"))
+    assert rasa_logs, "no rasa.log found"
+    for log in rasa_logs:
+        assert f"Ptolemy{marker}" not in log.read_text(encoding="utf-8", errors="replace"), log
