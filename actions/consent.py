@@ -13,6 +13,7 @@ from dialogue.turn import Turn
 from easyread.dates import spoken_date
 from easyread.render import notice_text
 from server.domain import (
+    calls,
     consent,
     conversations,
     handoffs,
@@ -23,8 +24,10 @@ from server.domain import (
     timeliness,
 )
 
-# What a recorder returns to stay where it is, having said what the person needs to hear.
+# What a recorder returns to stay where it is, having said what the person needs to hear; or to go back to
+# where the person was without asking again (the call is ending: the question comes on the next call).
 STAY = ""
+BACK_QUIETLY = "back_quietly"
 
 
 def current_state(turn: Turn) -> str:
@@ -112,6 +115,19 @@ def stop_confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | No
         turn.say("stop_withdrawn")
         return "stopped"
     turn.say("not_stopped")
+    return None
+
+
+@recorder("ring_back")
+def ring_back(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    """Yes: the call ends and we ring the number on file; the answer is taken on that call. No: back to the
+    question, which can be answered on a call we make or by text."""
+    if value == "yes":
+        turn.ring_back = True
+        calls.ring_back_requested(turn.session, turn.case.id, turn.conversation.id)
+        turn.say("ring_back_now", ring_back=True)
+        return BACK_QUIETLY
+    turn.say("ring_back_declined")
     return None
 
 

@@ -6,11 +6,11 @@ The position (stage, pending answer, where to go back to) lives in the database,
 from __future__ import annotations
 
 from actions import RECORDERS
-from actions.consent import STAY, current_state
+from actions.consent import BACK_QUIETLY, STAY, current_state
 from dialogue import repair
 from dialogue.moves import ask, go, here, resume_stage
 from dialogue.reading import Move, Reading, Understanding, read
-from dialogue.stages import STAGES, Kind, Stage
+from dialogue.stages import RECORDS_CONSENT, STAGES, Kind, Stage
 from dialogue.turn import Turn
 from server.domain import conversations
 from server.settings import get_settings
@@ -45,15 +45,21 @@ def answer(turn: Turn, now: Stage, reading: Reading) -> None:
         # A consent answer the model is unsure of is asked again, never guessed.
         repair.not_understood(turn, now)
         return
+    if now.name in RECORDS_CONSENT and not turn.verified:
+        repair.ring_back(turn, now)
+        return
     value = reading.value
     chosen = RECORDERS[now.records](turn, value, reading.extra) if now.records else None
     if chosen == STAY:
+        return
+    if chosen == BACK_QUIETLY:
+        go(turn, resume_stage(turn), asking=False)
         return
     key = value[0] if isinstance(value, list) and len(value) == 1 else value
     target = chosen or now.goes.get(str(key)) or now.goes.get("*")
     for name in now.then_says:
         turn.say(name)
-    if target is None and now.consent == "stop":
+    if target is None and now.name in ("confirm_stop", "ring_back"):
         target = resume_stage(turn).name
     if target is None:
         # An answer with nowhere further to go (a yes after everything is done): say the stage again.

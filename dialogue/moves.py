@@ -20,8 +20,9 @@ def here(turn: Turn) -> Stage:
 
 
 def go(turn: Turn, to: Stage, asking: bool = True, resume: Stage | None = None) -> None:
-    """Move to a stage and ask its question; the pending answer stays only for its read-back."""
-    pending = turn.conversation.pending_answer if to.name == "confirm" else None
+    """Move to a stage and ask its question; the pending answer stays only for its read-back (and while a call
+    back is offered before that read-back is answered)."""
+    pending = turn.conversation.pending_answer if to.name in ("confirm", "ring_back") else None
     # The position's step is where a read-back of a wish to stop goes back to.
     step = FLOW.index(resume) if resume is not None else 0
     conversations.move(turn.session, turn.conversation, Position(to.name, step, pending))

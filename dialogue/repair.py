@@ -13,6 +13,7 @@
 - chitchat: "thanks", "hello", "ok" are answered briefly, then the stage again.
 - cannot handle: sorry once; sorry in other words with the choices; then a person. Never the same words 3 times.
 - internal error: server/dialogue.py says sorry, keeps the message and changes nothing.
+- not sure who is calling: on a call we did not place, a consent answer waits for a call back to the number on file.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def refusal(turn: Turn, now: Stage, consented: bool) -> None:
     else:
         turn.conversation.pending_answer = "no"
         go(turn, STAGES["confirm"])
+
+
+def ring_back(turn: Turn, now: Stage) -> None:
+    """A consent answer on a call we did not place: offer to ring the number on file and take it on that call."""
+    go(turn, STAGES["ring_back"], resume=now)
 
 
 def question(turn: Turn, topic: str) -> None:

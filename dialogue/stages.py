@@ -224,6 +224,8 @@ FLOW: tuple[Stage, ...] = (
     ),
     # A wish to stop the model heard in other words is read back first; recorded only when it is confirmed.
     Stage("confirm_stop", ("stop_readback",), Kind.YES_NO, records="stop_confirmed", consent="stop"),
+    # On a call we did not place, a consent answer waits: we ring the number on file and take it on that call.
+    Stage("ring_back", ("ring_back_offer",), Kind.YES_NO, records="ring_back"),
     # The check a day or two before the meeting (capacity can change).
     Stage(
         "reconfirm",
@@ -255,6 +257,8 @@ NOTICE = (
 
 # Read-backs answered by a key on the phone, so a misheard word is never recorded.
 KEYS_ONLY = frozenset(s.name for s in FLOW if s.consent in ("confirm", "stop"))
+# Answers here change consent: on a call we cannot be sure of, they wait for the call back.
+RECORDS_CONSENT = frozenset(s.name for s in FLOW if s.consent in ("confirm", "stop", "reconfirm"))
 
 
 def stage(name: str) -> Stage:

@@ -20,6 +20,10 @@ class Turn:
     responses: list[dict[str, object]] = field(default_factory=list)
     # False when this turn was not understood: three in a row hand over to a person.
     understood: bool = True
+    # Whether we know who is on the line: a call we placed, or caller ID Twilio attested. An inbound call's number
+    # can be spoofed, so its consent answers wait for a call back (`ring_back`).
+    verified: bool = True
+    ring_back: bool = False
 
     @property
     def channel(self) -> str:

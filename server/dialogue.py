@@ -52,11 +52,15 @@ def needs_model(session: Session, conversation: Conversation, text: str) -> bool
     return here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
 
 
-def answer(session: Session, conversation: Conversation, text: str, nlu: Understanding) -> list[dict[str, object]]:
-    """The responses (names and arguments) for one message; the conversation must belong to a case."""
+def answer(
+    session: Session, conversation: Conversation, text: str, nlu: Understanding, verified: bool = True
+) -> list[dict[str, object]]:
+    """The responses (names and arguments) for one message; the conversation must belong to a case. `verified`:
+    whether we know who is on the line (see dialogue.turn.Turn)."""
     turn = _turn(session, conversation, text)
     if turn is None:
         return [{"response": "utter_ask_code"}]
+    turn.verified = verified
     language = conversation.language
     try:
         with session.begin_nested():
@@ -71,10 +75,15 @@ def answer(session: Session, conversation: Conversation, text: str, nlu: Underst
     return turn.responses
 
 
+def rings_back(responses: list[dict[str, object]]) -> bool:
+    """Whether the turn ended with the person asking to be rung back on the number on file."""
+    return any(response.get("ring_back") for response in responses)
+
+
 def rendered(responses: list[dict[str, object]], language: str, channel: str) -> list[Rendered]:
     out = []
     for response in responses:
-        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG)}
+        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG, "ring_back")}
         message = render(str(response["response"]), str(response.get(LANGUAGE_ARG) or language), channel, args)
         if message is not None:
             out.append(message)

@@ -35,6 +35,8 @@ class Inbound:
     phone: str | None = None
     # The provider's id for this message (Twilio's MessageSid), to recognise a retry.
     external_id: str | None = None
+    # Whether we know who is on the line (a call we placed, or attested caller ID); see dialogue.turn.Turn.
+    verified: bool = True
 
 
 @dataclass
@@ -46,6 +48,8 @@ class Reply:
     case_id: int | None = None
     language: str = "en"
     duplicate_of: list[str] | None = field(default=None)
+    # The person asked us to ring them back on the number on file (an inbound call we could not be sure of).
+    ring_back: bool = False
 
 
 def say(name: str, language: str, channel: str, **args: object) -> Rendered:
@@ -87,6 +91,7 @@ class ForRasa:
     language: str
     case_id: int | None
     text: str
+    verified: bool = True
 
 
 # Channels that can send a late answer by themselves (a text can; a web page fetches it; a call cannot).
@@ -114,8 +119,17 @@ def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRas
             return None
     reply.case_id, reply.language = conversation.case_id, conversation.language
     if dialogue.needs_model(session, conversation, text):
-        return ForRasa(stored.id, conversation.id, message.channel, conversation.language, conversation.case_id, text)
-    responses = dialogue.answer(session, conversation, text, NO_MODEL)
+        return ForRasa(
+            stored.id,
+            conversation.id,
+            message.channel,
+            conversation.language,
+            conversation.case_id,
+            text,
+            message.verified,
+        )
+    responses = dialogue.answer(session, conversation, text, NO_MODEL, message.verified)
+    reply.ring_back = dialogue.rings_back(responses)
     conversations.mark_answered(session, stored)
     reply.language = conversation.language
     reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
@@ -132,6 +146,7 @@ class Answer:
     messages: list[Rendered]
     # The conversation's language after Rasa answered: the person may have just switched it.
     language: str
+    ring_back: bool = False
 
 
 async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
@@ -143,11 +158,11 @@ async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
         conversation = conversations.get(session, pending.conversation_id)
         if row is None or conversation is None or row.processed:
             return Answer([], pending.language)
-        responses = dialogue.answer(session, conversation, pending.text, nlu)
+        responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
         conversations.mark_answered(session, row)
         language = conversation.language
         messages = dialogue.rendered(responses, language, pending.channel)
-    return Answer(messages, language)
+    return Answer(messages, language, dialogue.rings_back(responses))
 
 
 async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
@@ -191,7 +206,7 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
         # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
         try:
             answer = await task
-            reply.messages, reply.language = answer.messages, answer.language
+            reply.messages, reply.language, reply.ring_back = answer.messages, answer.language, answer.ring_back
         except RasaUnavailable:
             _answered(pending.message_id)
             reply.messages = [say("error_try_again", reply.language, message.channel)]

@@ -39,6 +39,7 @@ from server import inbound, notify
 from server.clients.rasa import RasaClient
 from server.domain import conversations, handoffs, invite_codes, outbound
 from server.domain.db import session_scope
+from server.services import calls as calls_service
 from server.settings import get_settings
 from server.sms import sender
 
@@ -156,10 +157,21 @@ class Call:
     sid: str
     phone: str
     state: CallState
+    # Whether we know it is the case's person: a call we placed, or caller ID that Twilio fully attested.
+    verified: bool = False
 
     @property
     def conversation_id(self) -> str:
         return f"voice:{self.phone}"
+
+
+# Twilio's StirVerstat for a caller ID the originating network fully attested (SHAKEN/STIR level A).
+FULL_ATTESTATION = "TN-Validation-Passed-A"
+
+
+def known_caller(params: Mapping[str, str]) -> bool:
+    """A call we placed rings the number on file; an inbound call's number can be spoofed unless fully attested."""
+    return params.get("Direction", "inbound").startswith("outbound") or params.get("StirVerstat") == FULL_ATTESTATION
 
 
 def caller(params: Mapping[str, str]) -> str:
@@ -261,6 +273,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
             attempt_key=invite_codes.attempt_key(CHANNEL, call.phone),
             phone=call.phone,
             external_id=f"{call.sid}:{call.state.turn}",
+            verified=call.verified,
         ),
     )
     if reply.duplicate_of is not None:
@@ -270,7 +283,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     language = reply.language
     answer = Answer(language)
     said = [m.text for m in reply.messages if m.text.strip()]
-    ended = reply.status == 200 and (is_stop(words) or (after in ENDED and after != before))
+    ended = reply.status == 200 and (is_stop(words) or (after in ENDED and after != before) or reply.ring_back)
     if reply.case_id is None or ended:
         # Nothing more to ask on this call: a stranger is told how to join by text; an ending is said goodbye to.
         answer.before = [*said, text("voice.goodbye", language)]
@@ -284,6 +297,9 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     if reply.message_id is not None:
         with session_scope() as session:
             conversations.save_reply(session, reply.message_id, [twiml])
+    if reply.ring_back and reply.case_id is not None:
+        # The number on file, never the number that rang: that call is the one we can be sure of.
+        await calls_service.ring_back(reply.case_id, f"{get_settings().public_base_url.rstrip('/')}/twilio/voice")
     return twiml
 
 
@@ -352,7 +368,7 @@ async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mappin
     """The TwiML for one webhook request of a call: its start, a key, some words, or a silence."""
     _started.set(time.monotonic())
     await _prune_if_due()
-    call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query))
+    call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query), known_caller(params))
     digits = params.get("Digits", "").strip()
     words = params.get("SpeechResult", "").strip()[:2000]
     stage, case_id, language = _stage(call.conversation_id)

@@ -77,6 +77,8 @@ class Phone:
         self.sid = ""
         self.direction = "inbound"
         self.last: Heard | None = None
+        # Parameters Twilio adds to every request of a call (StirVerstat for an attested caller ID).
+        self.extra: dict[str, str] = {}
 
     def ring(self) -> Heard:
         self.sid, self.direction = f"CA{uuid.uuid4().hex}", "inbound"
@@ -107,6 +109,7 @@ class Phone:
     def _post(self, path: str, extra: dict[str, str]) -> Heard:
         ours = FAKE_FROM_NUMBER
         sides = (self.number, ours) if self.direction == "inbound" else (ours, self.number)
-        params = {"CallSid": self.sid, "From": sides[0], "To": sides[1], "Direction": self.direction, **extra}
+        params = {"CallSid": self.sid, "From": sides[0], "To": sides[1], "Direction": self.direction}
+        params |= {**self.extra, **extra}
         self.last = listen(twilio_post(self.http, path, params, self.public), self.cache)
         return self.last

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import audit, cases, consent
 from server.domain.errors import Conflict, InvalidInput
+from server.domain.models import Case
 from server.domain.tokens import Principal
 
 REFUSED = ("declined", "withdrawn")
@@ -29,3 +30,14 @@ def started(session: Session, actor: str, case_id: int) -> None:
 
 def failed(session: Session, actor: str, case_id: int, error_code: int | None) -> None:
     audit.append(session, actor, "case.call_failed", case_id, {"error_code": error_code})
+
+
+def ring_back_requested(session: Session, case_id: int, conversation_id: str) -> None:
+    """The person on an inbound call asked us to ring them back, so their answer is taken on a call we place."""
+    audit.append(session, "person:voice", "call.ring_back_requested", case_id, {"channel": "voice"})
+
+
+def ring_back_number(session: Session, case_id: int) -> str | None:
+    """The number on file for the case: the only number a call back goes to, whoever was on the line."""
+    case = session.get(Case, case_id)
+    return case.phone if case is not None else None

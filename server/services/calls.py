@@ -33,3 +33,21 @@ async def ring(caller: Principal, case_id: int, voice_url: str) -> Rung:
     with session_scope() as session:
         calls.started(session, caller.actor, case_id)
     return "calling"
+
+
+async def ring_back(case_id: int, voice_url: str) -> Rung:
+    """Ring the number on file for a case after an inbound caller asked for it; the answer is taken on that call."""
+    with session_scope() as session:
+        phone = calls.ring_back_number(session, case_id)
+    gateway = notify.gateway()
+    if gateway is None or not phone:
+        return "no_account"
+    try:
+        await run_in_threadpool(gateway.start_call, phone, voice_url, None)
+    except SendError as exc:
+        with session_scope() as session:
+            calls.failed(session, "system:ring_back", case_id, exc.code)
+        return "failed"
+    with session_scope() as session:
+        calls.started(session, "system:ring_back", case_id)
+    return "calling"

@@ -146,7 +146,7 @@ def test_every_stage_is_reachable_and_every_message_it_says_exists() -> None:
     for stage in FLOW:
         reachable |= set(stage.goes.values())
     recorded_targets = {"rep_name", "confirm", "pref_how", "pref_language", "pref_days", "stopped", "done"}
-    recorded_targets |= {"ask_consent", "confirm_stop", "reconfirm"}
+    recorded_targets |= {"ask_consent", "confirm_stop", "reconfirm", "ring_back"}
     assert {s.name for s in FLOW} <= reachable | recorded_targets
     for stage in FLOW:
         for target in stage.goes.values():

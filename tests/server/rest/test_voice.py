@@ -332,3 +332,52 @@ def test_a_turn_number_that_is_not_an_ascii_digit_is_a_fresh_start_not_a_500(
         response = twilio_post(client, f"/twilio/voice?t={odd}&pg={odd}", params, PUBLIC)
         assert response.status_code == 200, (odd, response.text)
         assert "<Response>" in response.text
+
+
+def to_the_read_back(caller: Phone) -> None:
+    """Typed-by-voice answers that need no model: who it is for, "ok" twice, then "yes" to the question."""
+    caller.say("this is for me")
+    caller.say("ok")
+    caller.say("ok")
+    readback = caller.say("yes")
+    assert text("bot.readback_yes", "en") in readback.words
+
+
+def test_on_a_call_they_made_a_consent_answer_waits_for_our_call_back_to_the_number_on_file(
+    client: TestClient, twilio_env: FakeTwilio, cache: AudioCache
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "V-RB", phone="+447700900691")
+    caller = phone(client, cache, "+447700900691")
+    caller.ring()
+    to_the_read_back(caller)
+    offer = caller.press(caller.last.key_for("that is right"))  # type: ignore[union-attr]
+    assert text("bot.ring_back_offer", "en") in offer.words
+    assert consent_state(client, council.staff, case["id"]) == "pending", "nothing recorded on a spoofable call"
+    ending = caller.press(offer.key_for("Yes"))
+    assert text("bot.ring_back_now", "en") in ending.words and ending.hangup
+    [call] = twilio_env.calls_to("+447700900691")
+    assert call.url == f"{PUBLIC}/twilio/voice"
+    assert consent_state(client, council.staff, case["id"]) == "pending"
+    # They pick up our call: the same question, and now the answer is recorded.
+    picked_up = caller.answer()
+    assert text("bot.readback_yes", "en") in picked_up.words
+    given = caller.press(picked_up.key_for("that is right"))
+    assert text("bot.consent_given", "en") in given.words
+    assert consent_state(client, council.staff, case["id"]) == "given"
+    assert "call.ring_back_requested" in audit_actions(client, council.staff, case["id"])
+
+
+def test_a_fully_attested_caller_id_counts_as_known(
+    client: TestClient, twilio_env: FakeTwilio, cache: AudioCache
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "V-AT", phone="+447700900692")
+    caller = phone(client, cache, "+447700900692")
+    caller.extra = {"StirVerstat": "TN-Validation-Passed-A"}
+    caller.ring()
+    to_the_read_back(caller)
+    given = caller.press(caller.last.key_for("that is right"))  # type: ignore[union-attr]
+    assert text("bot.consent_given", "en") in given.words
+    assert twilio_env.calls_to("+447700900692") == []
+    assert consent_state(client, council.staff, case["id"]) == "given"
