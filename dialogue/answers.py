@@ -91,6 +91,10 @@ SUPPORT_WORDS = {
     "extra_time": ("extra time", "more time", "time to think", "slowly", "slow", "wiecej czasu", "wolniej", "powoli"),
     "breaks": ("break", "breaks", "rest", "pause", "przerw*"),
     "hearing_loop": ("hearing loop", "loop", "hearing aid", "petl*", "aparat sluchowy"),
+    "lived_experience": (
+        *("had care", "has had care", "lived experience", "expert by experience", "someone like me", "been through"),
+        *("tez mial opieke", "tez miala opieke", "mial opieke", "miala opieke", "ktos jak ja", "doswiadczen*"),
+    ),
 }
 SUPPORT_WORDS["large_print"] += ("duze litery", "duzym drukiem", "wiekszy druk", "wieksze litery")
 DAY_WORDS = {

@@ -39,6 +39,8 @@ PAYLOADS: dict[str, str] = {
 ROLES = ("independent_advocate", "family_member", "friend", "paid_carer", "attorney", "deputy")
 HOW = ("phone", "video", "home", "elsewhere")
 SUPPORT = ("bsl", "interpreter", "easy_read", "large_print", "someone", "extra_time", "breaks", "hearing_loop")
+# To talk with someone who has had care and support too (an Expert by Experience).
+SUPPORT += ("lived_experience",)
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIMES = ("morning", "afternoon", "evening")
 CONTACT = ("text", "call", "representative")
