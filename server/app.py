@@ -14,6 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from easyread import audio
 from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
+from server.channels import signature
+from server.channels.sms import routes as sms_routes
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
@@ -31,7 +33,6 @@ from server.rest import (
     outbox,
     selection,
     tokens,
-    twilio,
     users,
     web,
 )
@@ -43,7 +44,7 @@ from server.settings import get_settings
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    twilio.log_webhook_mode()
+    signature.log_webhook_mode()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
     background = [asyncio.create_task(retry.loop(app.state.rasa))]
     if settings.jobs_interval_seconds > 0:
@@ -65,7 +66,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes)
     app.add_middleware(RequestLog)
 
-    app.add_exception_handler(twilio.Refused, twilio.refused)
+    app.add_exception_handler(signature.Refused, signature.refused)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
@@ -73,7 +74,7 @@ def create_app() -> FastAPI:
 
     for module in (
         chat,
-        twilio,
+        sms_routes,
         councils,
         assessments,
         tokens,

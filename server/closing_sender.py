@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from server import notify
+from server.channels.sms.send import send_sms
 from server.domain import closing, handoffs
 from server.domain.db import session_scope
 from server.domain.models import Case, Handoff, Meeting
@@ -14,7 +14,7 @@ async def send(texts: list[closing.Text | None]) -> None:
     for item in texts:
         if item is None:
             continue
-        status = await notify.send_sms(item.case_id, "closing", item.to, item.body)
+        status = await send_sms(item.case_id, "closing", item.to, item.body)
         with session_scope() as session:
             closing.told(session, item.case_id, "sms", status)
 

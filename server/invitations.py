@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from easyread.render import text
 from easyread.sms import plain
-from server import notify
+from server.channels.sms.send import send_sms
 from server.domain import audit, cases, councils
 from server.domain.db import session_scope
 from server.domain.errors import InvalidInput
@@ -21,4 +21,4 @@ async def send(caller: Principal, case_id: int) -> str:
         body = plain(text("sms.invite", case.language, council=council.name, code=case.invite_code))
         phone = case.phone
         audit.append(session, caller.actor, "case.invited", case.id, {"channel": "sms"})
-    return await notify.send_sms(case_id, "invite", phone, body)
+    return await send_sms(case_id, "invite", phone, body)

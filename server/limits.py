@@ -15,13 +15,13 @@ import re
 import time
 import uuid
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from easyread.render import text
@@ -157,14 +157,6 @@ def too_many_chat() -> JSONResponse:
     return JSONResponse([{"text": words}], status_code=429, headers=retry_after())
 
 
-def too_many_sms() -> Response:
-    """For Twilio: the words as TwiML, with 429 (Twilio sends nothing for an error status: nothing more goes out
-    to a number that floods us)."""
-    response = MessagingResponse()
-    response.message(text("limits.too_many", get_settings().default_language))
-    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
-
-
 def too_many_call() -> Response:
     response = VoiceResponse()
     response.say(text("limits.too_many", get_settings().default_language), language="en-GB")
@@ -172,13 +164,22 @@ def too_many_call() -> Response:
     return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
 
 
+# What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own
+# wire format, as (body, media type). Each channel registers its paths (`refuse_as`); anything else gets JSON.
+Refusal = Callable[[str], tuple[bytes, bytes]]
+_REFUSALS: dict[str, Refusal] = {}
+
+
+def refuse_as(path_prefix: str, refusal: Refusal) -> None:
+    _REFUSALS[path_prefix] = refusal
+
+
 def _refusal(key: str, path: str) -> tuple[bytes, bytes]:
-    """Easy-read words in the shape the caller reads: TwiML for Twilio, messages for the chat, else JSON."""
+    """Easy-read words in the shape the caller reads: the channel's own format, else JSON."""
     words = text(key, get_settings().default_language)
-    if path.startswith("/twilio/"):
-        response = MessagingResponse()
-        response.message(words)
-        return str(response).encode(), b"application/xml"
+    found = [prefix for prefix in _REFUSALS if path.startswith(prefix)]
+    if found:
+        return _REFUSALS[max(found, key=len)](words)
     body: Any = [{"text": words}] if path.startswith("/chat/") else {"detail": words}
     return json.dumps(body).encode(), b"application/json"
 

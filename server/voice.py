@@ -35,12 +35,13 @@ from easyread import languages
 from easyread import voice as spoken
 from easyread.audio import AudioCache
 from easyread.render import PAYLOADS, Rendered, text
-from server import inbound, notify
+from server import inbound
+from server.channels.sms import send as notify
+from server.channels.sms.receive import sender
 from server.clients.rasa import RasaClient
 from server.domain import conversations, handoffs, invite_codes, outbound
 from server.domain.db import session_scope
 from server.settings import get_settings
-from server.sms import sender
 
 CHANNEL = "voice"
 # Stages a conversation ends in: reaching one of them during a call ends the call.

@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from easyread.languages import available
 from easyread.readability import load_catalogue
 from server import voice
+from server.channels.signature import signed_form
 from server.limits import limits_of, too_many_call
-from server.rest.twilio import signed_form
 
 router = APIRouter(tags=["voice"])
 

@@ -1,4 +1,4 @@
-"""The text message channel: Twilio's keywords (STOP, START, HELP), opt-outs, numbered choices, retries.
+"""A text in, the texts back: Twilio's keywords (STOP, START, HELP), numbered choices, and late answers.
 
 Everything else goes through the same path as the web chat (server.inbound).
 """
@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from dialogue.reading import is_stop, keyword
 from easyread.render import Rendered, text
 from easyread.sms import as_texts, choice_for
-from server import inbound, notify
+from server import inbound
+from server.channels.sms import send
 from server.clients.rasa import RasaClient
 from server.domain import cases, conversations, invite_codes, outbound
 from server.domain.db import session_scope
@@ -93,7 +94,7 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
     phone = pending.conversation_id.removeprefix("sms:")
     bodies, offered = as_texts(messages, inbound.language_now(pending))
     for body in bodies:
-        await notify.send_sms(pending.case_id, "reply", phone, body)
+        await send.send_sms(pending.case_id, "reply", phone, body)
     with session_scope() as session:
         conversations.offer_choices(session, pending.conversation_id, offered)
 
