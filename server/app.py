@@ -16,6 +16,7 @@ from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
 from server.channels import signature
 from server.channels.sms import routes as sms_routes
+from server.channels.voice import routes as voice_routes
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
@@ -37,7 +38,6 @@ from server.rest import (
     web,
 )
 from server.rest.calls import router as calls_router
-from server.rest.voice import router as voice_router
 from server.settings import get_settings
 
 
@@ -89,7 +89,7 @@ def create_app() -> FastAPI:
         web,
     ):
         app.include_router(module.router)
-    app.include_router(voice_router)
+    app.include_router(voice_routes.router)
     app.include_router(calls_router)
     # Staff and team pages, with the security headers on every answer and GOV.UK Frontend under /assets.
     pages.install(app)

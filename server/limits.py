@@ -19,10 +19,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from twilio.twiml.voice_response import VoiceResponse
 
 from easyread.render import text
 from server.settings import get_settings
@@ -155,13 +154,6 @@ def too_many_chat() -> JSONResponse:
     """For the chat page: a list of messages, like every other answer, with 429."""
     words = text("limits.too_many", get_settings().default_language)
     return JSONResponse([{"text": words}], status_code=429, headers=retry_after())
-
-
-def too_many_call() -> Response:
-    response = VoiceResponse()
-    response.say(text("limits.too_many", get_settings().default_language), language="en-GB")
-    response.hangup()
-    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
 
 
 # What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own

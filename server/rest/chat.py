@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from easyread.render import Rendered
-from server import inbound, voice
+from server import inbound
+from server.channels.voice import prompts
 from server.domain import conversations, invite_codes
 from server.domain.db import session_scope
 from server.limits import client_address, limits_of, too_many_chat
@@ -61,7 +62,7 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     reply = await inbound.handle(request.app.state.rasa, message)
     for m in reply.messages:
         # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
-        m.audio = m.audio or voice.listen_url(m.text, reply.language)
+        m.audio = m.audio or prompts.listen_url(m.text, reply.language)
     messages = [_with_lang(m.as_dict(), reply.language if reply.case_id is not None else None) for m in reply.messages]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.
