@@ -17,6 +17,8 @@ from server import jobs, pages, retry
 from server.channels import signature
 from server.channels.sms import routes as sms_routes
 from server.channels.voice import routes as voice_routes
+from server.channels.web import page as web_page
+from server.channels.web import routes as web_routes
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
@@ -25,7 +27,6 @@ from server.logs import RequestLog, configure_logging
 from server.rest import (
     assessments,
     cases,
-    chat,
     consent_records,
     councils,
     handoffs,
@@ -35,7 +36,6 @@ from server.rest import (
     selection,
     tokens,
     users,
-    web,
 )
 from server.rest.calls import router as calls_router
 from server.settings import get_settings
@@ -73,7 +73,7 @@ def create_app() -> FastAPI:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
 
     for module in (
-        chat,
+        web_routes,
         sms_routes,
         councils,
         assessments,
@@ -86,7 +86,7 @@ def create_app() -> FastAPI:
         meetings,
         outbox,
         job_runs,
-        web,
+        web_page,
     ):
         app.include_router(module.router)
     app.include_router(voice_routes.router)

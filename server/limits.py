@@ -16,10 +16,9 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -150,12 +149,6 @@ def retry_after() -> dict[str, str]:
     return {"Retry-After": str(int(get_settings().rate_limit_window_seconds))}
 
 
-def too_many_chat() -> JSONResponse:
-    """For the chat page: a list of messages, like every other answer, with 429."""
-    words = text("limits.too_many", get_settings().default_language)
-    return JSONResponse([{"text": words}], status_code=429, headers=retry_after())
-
-
 # What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own
 # wire format, as (body, media type). Each channel registers its paths (`refuse_as`); anything else gets JSON.
 Refusal = Callable[[str], tuple[bytes, bytes]]
@@ -172,8 +165,7 @@ def _refusal(key: str, path: str) -> tuple[bytes, bytes]:
     found = [prefix for prefix in _REFUSALS if path.startswith(prefix)]
     if found:
         return _REFUSALS[max(found, key=len)](words)
-    body: Any = [{"text": words}] if path.startswith("/chat/") else {"detail": words}
-    return json.dumps(body).encode(), b"application/json"
+    return json.dumps({"detail": words}).encode(), b"application/json"
 
 
 # A NUL character, as JSON writes it (\u0000 not itself escaped), as a form writes it (%00), or raw.
