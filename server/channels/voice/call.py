@@ -238,13 +238,9 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
         answer.before = [text("voice.goodbye", language)]
         return answer
     status = await notify.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
-    if status in ("queued", "outbox"):
-        answer.before = [text("voice.texted", language)]
-        return answer
-    # The text did not go: a person follows up instead, so the promise in the words is kept.
     with session_scope() as session:
-        handoffs.request(session, case_id, call.conversation_id, "asked", actor=f"person:{CHANNEL}")
-    answer.before = [text("voice.text_failed", language)]
+        went = handoffs.promised_text(session, case_id, call.conversation_id, CHANNEL, status)
+    answer.before = [text("voice.texted" if went else "voice.text_failed", language)]
     return answer
 
 
