@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from easyread.render import text
-from easyread.sms import plain
+from easyread.sms_words import plain
 from server.channels.sms.send import send_sms
 from server.domain import audit, cases, councils
 from server.domain.db import session_scope

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dialogue.reading import is_stop, keyword
 from easyread.render import Rendered
-from easyread.sms import as_texts, choice_for
+from easyread.sms_words import as_texts, choice_for
 from server import inbound
 from server.channels.sms import send
 from server.clients.rasa import RasaClient

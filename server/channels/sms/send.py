@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from starlette.concurrency import run_in_threadpool
 
-from easyread.sms import fitted
+from easyread.sms_words import fitted
 from server.clients.twilio import SendError, TwilioGateway
 from server.domain import outbound
 from server.domain.db import session_scope
@@ -35,7 +35,7 @@ def gateway() -> TwilioGateway | None:
 
 async def send_sms(case_id: int | None, kind: str, to: str, body: str) -> str:
     """Send one text and return where it got to: queued, outbox, blocked (opted out) or failed."""
-    # A long Polish text goes without its accents rather than in more than 3 parts (easyread.sms.fitted).
+    # A long Polish text goes without its accents rather than in more than 3 parts (easyread.sms_words.fitted).
     body = fitted(body)
     with session_scope() as session:
         case = session.get(Case, case_id) if case_id is not None else None

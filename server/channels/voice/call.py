@@ -3,7 +3,7 @@
 A call translates; it does not decide. What the person says (Twilio's SpeechResult) or the choice their key
 stands for goes through `server.inbound.handle` like a chat or a text, and the bot's messages come back as
 audio (`<Play>`, rendered by easyread.audio; `<Say>` when that fails) inside a `<Gather>` that listens for the
-next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.voice).
+next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.spoken).
 
 What a call needs to remember between turns rides in the `<Gather>` action URL's query string, which Twilio
 signs with the rest of the request, so it cannot be changed on the way: the turn number, the choices offered,
@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 from dialogue.reading import asks_for_person, is_stop
 from dialogue.stages import KEYS_ONLY
-from easyread import voice as spoken
+from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
 from server import inbound
 from server.channels.sms import send as notify

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
-from easyread import voice as spoken
+from easyread import spoken
 from easyread.render import text
 from server.channels.voice.prompts import audio_cache, audio_url
 from server.limits import retry_after

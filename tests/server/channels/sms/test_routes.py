@@ -7,7 +7,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from easyread.render import text
-from easyread.sms import segments
+from easyread.sms_words import segments
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import ADMIN, council_with_staff, new_case, sms_bodies, twilio_post
 
