@@ -29,7 +29,7 @@ from dialogue.stages import KEYS_ONLY
 from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
 from server import inbound
-from server.channels.sms import send as notify
+from server.channels.sms import send
 from server.channels.sms.receive import sender
 from server.channels.voice import twiml
 from server.channels.voice.prompts import audio_cache, prune_if_due
@@ -237,7 +237,7 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
     if pressed != "1" or case_id is None:
         answer.before = [text("voice.goodbye", language)]
         return answer
-    status = await notify.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
+    status = await send.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
     with session_scope() as session:
         went = handoffs.promised_text(session, case_id, call.conversation_id, CHANNEL, status)
     answer.before = [text("voice.texted" if went else "voice.text_failed", language)]
