@@ -15,7 +15,6 @@ from server.channels.sms import send
 from server.clients.rasa import RasaClient
 from server.domain import cases, conversations, invite_codes, outbound
 from server.domain.db import session_scope
-from server.domain.errors import InvalidInput
 from server.domain.outbound import TextRule
 
 CHANNEL = "sms"
@@ -23,16 +22,9 @@ CHANNEL = "sms"
 ANSWERS = {TextRule.HELP: "sms.help", TextRule.STARTED: "sms.started", TextRule.SILENT: ""}
 
 
-def sender(raw: str) -> str:
-    try:
-        return cases.normalise_phone(raw)
-    except InvalidInput:
-        return raw.strip()[:20]
-
-
 async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[str]:
     """The texts to send back (each one SMS) for one incoming text; the same for a retried MessageSid."""
-    phone = sender(raw_from)
+    phone = cases.sender_phone(raw_from)
     conversation_id = f"{CHANNEL}:{phone}"
     stop = is_stop(body)
     with session_scope() as session:

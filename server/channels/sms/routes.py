@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from server import limits
 from server.channels.signature import signed_form
 from server.channels.sms import receive, twiml
-from server.domain import outbound
+from server.domain import cases, outbound
 from server.domain.db import session_scope
 
 router = APIRouter(prefix="/twilio", tags=["twilio"])
@@ -24,7 +24,7 @@ async def incoming_sms(request: Request) -> Response:
     params = await signed_form(request)
     if not params.get("From") or not params.get("MessageSid"):
         raise HTTPException(400, "From and MessageSid are required.")
-    if not await limits.limits_of(request).allow("number", receive.sender(params["From"])):
+    if not await limits.limits_of(request).allow("number", cases.sender_phone(params["From"])):
         return twiml.too_many()
     bodies = await receive.receive(request.app.state.rasa, params["From"], params.get("Body", ""), params["MessageSid"])
     return twiml.messages(bodies)

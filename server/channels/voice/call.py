@@ -30,12 +30,11 @@ from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
 from server import inbound
 from server.channels.sms import send
-from server.channels.sms.receive import sender
 from server.channels.voice import twiml
 from server.channels.voice.prompts import audio_cache, prune_if_due
 from server.channels.voice.twiml import Answer
 from server.clients.rasa import RasaClient
-from server.domain import conversations, handoffs, invite_codes, outbound
+from server.domain import cases, conversations, handoffs, invite_codes, outbound
 from server.domain.db import session_scope
 from server.settings import get_settings
 
@@ -108,7 +107,7 @@ class Call:
 def caller(params: Mapping[str, str]) -> str:
     """The person's number: who called us, or, on a call we started, who we called (Twilio swaps To and From)."""
     outgoing = params.get("Direction", "inbound").startswith("outbound")
-    return sender(params.get("To" if outgoing else "From", ""))
+    return cases.sender_phone(params.get("To" if outgoing else "From", ""))
 
 
 def _listen(answer: Answer, state: CallState, choices: list[spoken.Choice], speech: bool = True) -> None:
