@@ -38,9 +38,9 @@ PAYLOADS: dict[str, str] = {
 # Choices answered without the language model (server.inbound sends them straight to the stage's action).
 ROLES = ("independent_advocate", "family_member", "friend", "paid_carer", "attorney", "deputy")
 HOW = ("phone", "video", "home", "elsewhere")
-SUPPORT = ("bsl", "interpreter", "easy_read", "large_print", "someone", "extra_time", "breaks", "hearing_loop")
-# To talk with someone who has had care and support too (an Expert by Experience).
-SUPPORT += ("lived_experience",)
+# "lived_experience": to talk with someone who has had care and support too (an Expert by Experience).
+SUPPORT: tuple[str, ...] = ("bsl", "interpreter", "easy_read", "large_print", "someone", "extra_time", "breaks")
+SUPPORT += ("hearing_loop", "lived_experience")
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 TIMES = ("morning", "afternoon", "evening")
 CONTACT = ("text", "call", "representative")

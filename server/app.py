@@ -14,6 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from easyread import audio
 from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
+from server.channels import signature
+from server.channels.sms import routes as sms_routes
+from server.channels.voice import routes as voice_routes
+from server.channels.web import page as web_page
+from server.channels.web import routes as web_routes
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
@@ -22,7 +27,6 @@ from server.logs import RequestLog, configure_logging
 from server.rest import (
     assessments,
     cases,
-    chat,
     consent_records,
     councils,
     handoffs,
@@ -31,19 +35,16 @@ from server.rest import (
     outbox,
     selection,
     tokens,
-    twilio,
     users,
-    web,
 )
 from server.rest.calls import router as calls_router
-from server.rest.voice import router as voice_router
 from server.settings import get_settings
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    twilio.log_webhook_mode()
+    signature.log_webhook_mode()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
     background = [asyncio.create_task(retry.loop(app.state.rasa))]
     if settings.jobs_interval_seconds > 0:
@@ -65,15 +66,15 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes)
     app.add_middleware(RequestLog)
 
-    app.add_exception_handler(twilio.Refused, twilio.refused)
+    app.add_exception_handler(signature.Refused, signature.refused)
 
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
 
     for module in (
-        chat,
-        twilio,
+        web_routes,
+        sms_routes,
         councils,
         assessments,
         tokens,
@@ -85,10 +86,10 @@ def create_app() -> FastAPI:
         meetings,
         outbox,
         job_runs,
-        web,
+        web_page,
     ):
         app.include_router(module.router)
-    app.include_router(voice_router)
+    app.include_router(voice_routes.router)
     app.include_router(calls_router)
     # Staff and team pages, with the security headers on every answer and GOV.UK Frontend under /assets.
     pages.install(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from server import notify
+from server.channels.sms.send import send_sms
 from server.domain import closing
 from server.domain.db import session_scope
 
@@ -11,6 +11,6 @@ async def send(texts: list[closing.Text | None]) -> None:
     for item in texts:
         if item is None:
             continue
-        status = await notify.send_sms(item.case_id, "closing", item.to, item.body)
+        status = await send_sms(item.case_id, "closing", item.to, item.body)
         with session_scope() as session:
             closing.told(session, item.case_id, "sms", status)

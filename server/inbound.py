@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dialogue.reading import NO_MODEL
 from easyread.render import Rendered, render
+from easyread.render import text as words
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, invite_codes
@@ -37,6 +38,9 @@ class Inbound:
     external_id: str | None = None
     # Whether we know who is on the line (a call we placed, or attested caller ID); see dialogue.turn.Turn.
     verified: bool = True
+    # A message key to answer with instead of the conversation, when a rule of the domain already decided the
+    # answer (a text's HELP or START); "" to keep the message and answer nothing (a number that said STOP).
+    answer_with: str | None = None
 
 
 @dataclass
@@ -108,6 +112,11 @@ def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRas
     )
     stored = conversations.store_inbound(session, conversation, text, message.external_id)
     reply.message_id, reply.language = stored.id, conversation.language
+    if message.answer_with is not None:
+        conversations.mark_answered(session, stored)
+        reply.case_id = conversation.case_id
+        reply.messages = [Rendered(words(message.answer_with, reply.language))] if message.answer_with else []
+        return None
     if conversation.case_id is None:
         problem = _link(session, conversation, message)
         if problem is not None:
@@ -190,15 +199,29 @@ async def _finish_late(task: asyncio.Task[Answer], pending: ForRasa) -> None:
     await deliver_late(pending, answer.messages)
 
 
+def _earlier(session: Session, external_id: str | None) -> Reply | None:
+    """The one place a repeated message is recognised: a provider's retry (the same MessageSid, the same turn of
+    a call) is answered with exactly what was answered the first time, and nothing happens twice."""
+    earlier = conversations.by_external_id(session, external_id) if external_id else None
+    if earlier is None:
+        return None
+    return Reply([], duplicate_of=earlier.reply or [])
+
+
 async def handle(rasa: RasaClient, message: Inbound) -> Reply:
+    """Store, link, understand and answer one message. A retry gets `duplicate_of`: the earlier answer's bodies."""
     reply = Reply([])
     with session_scope() as session:
+        repeated = _earlier(session, message.external_id)
+        if repeated is not None:
+            return repeated
         try:
             with session.begin_nested():
                 pending = _answer_directly(session, message, reply)
         except IntegrityError:
-            earlier = conversations.by_external_id(session, message.external_id or "")
-            return Reply([], duplicate_of=(earlier.reply if earlier else None) or [])
+            # The same message at the same moment (two webhook calls in a race): the one stored first answers.
+            repeated = _earlier(session, message.external_id)
+            return repeated or Reply([], duplicate_of=[])
     if pending is None:
         return reply
     task = asyncio.create_task(answer_from_rasa(rasa, pending))

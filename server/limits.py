@@ -15,14 +15,12 @@ import re
 import time
 import uuid
 from collections import deque
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from fastapi import Request
-from fastapi.responses import JSONResponse, Response
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from twilio.twiml.messaging_response import MessagingResponse
-from twilio.twiml.voice_response import VoiceResponse
 
 from easyread.render import text
 from server.settings import get_settings
@@ -151,36 +149,23 @@ def retry_after() -> dict[str, str]:
     return {"Retry-After": str(int(get_settings().rate_limit_window_seconds))}
 
 
-def too_many_chat() -> JSONResponse:
-    """For the chat page: a list of messages, like every other answer, with 429."""
-    words = text("limits.too_many", get_settings().default_language)
-    return JSONResponse([{"text": words}], status_code=429, headers=retry_after())
+# What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own
+# wire format, as (body, media type). Each channel registers its paths (`refuse_as`); anything else gets JSON.
+Refusal = Callable[[str], tuple[bytes, bytes]]
+_REFUSALS: dict[str, Refusal] = {}
 
 
-def too_many_sms() -> Response:
-    """For Twilio: the words as TwiML, with 429 (Twilio sends nothing for an error status: nothing more goes out
-    to a number that floods us)."""
-    response = MessagingResponse()
-    response.message(text("limits.too_many", get_settings().default_language))
-    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
-
-
-def too_many_call() -> Response:
-    response = VoiceResponse()
-    response.say(text("limits.too_many", get_settings().default_language), language="en-GB")
-    response.hangup()
-    return Response(str(response), status_code=429, media_type="application/xml", headers=retry_after())
+def refuse_as(path_prefix: str, refusal: Refusal) -> None:
+    _REFUSALS[path_prefix] = refusal
 
 
 def _refusal(key: str, path: str) -> tuple[bytes, bytes]:
-    """Easy-read words in the shape the caller reads: TwiML for Twilio, messages for the chat, else JSON."""
+    """Easy-read words in the shape the caller reads: the channel's own format, else JSON."""
     words = text(key, get_settings().default_language)
-    if path.startswith("/twilio/"):
-        response = MessagingResponse()
-        response.message(words)
-        return str(response).encode(), b"application/xml"
-    body: Any = [{"text": words}] if path.startswith("/chat/") else {"detail": words}
-    return json.dumps(body).encode(), b"application/json"
+    found = [prefix for prefix in _REFUSALS if path.startswith(prefix)]
+    if found:
+        return _REFUSALS[max(found, key=len)](words)
+    return json.dumps({"detail": words}).encode(), b"application/json"
 
 
 # A NUL character, as JSON writes it (\u0000 not itself escaped), as a form writes it (%00), or raw.

@@ -1,63 +1,6 @@
-"""Sending texts: recorded first, then sent through Twilio, or kept in the local outbox when there is no account."""
+"""Sending texts now lives with its channel, in server.channels.sms.send; this name is kept for the callers that
+have not moved yet (server/rest/handoffs.py, server/rest/calls.py, server/pages/team.py)."""
 
-from __future__ import annotations
+from server.channels.sms.send import OPTED_OUT, gateway, send_sms
 
-from functools import lru_cache
-
-from starlette.concurrency import run_in_threadpool
-
-from easyread.sms import fitted
-from server.clients.twilio import SendError, TwilioGateway
-from server.domain import outbound
-from server.domain.db import session_scope
-from server.domain.models import Case
-from server.settings import get_settings
-
-OPTED_OUT = 21610
-
-
-@lru_cache(maxsize=4)
-def _gateway(sid: str, token: str, sender: str, base_url: str | None) -> TwilioGateway:
-    return TwilioGateway(sid, token, sender, api_base_url=base_url)
-
-
-def gateway() -> TwilioGateway | None:
-    settings = get_settings()
-    if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number):
-        return None
-    return _gateway(
-        settings.twilio_account_sid,
-        settings.twilio_auth_token,
-        settings.twilio_from_number,
-        settings.twilio_api_base_url,
-    )
-
-
-async def send_sms(case_id: int | None, kind: str, to: str, body: str) -> str:
-    """Send one text and return where it got to: queued, outbox, blocked (opted out) or failed."""
-    # A long Polish text goes without its accents rather than in more than 3 parts (easyread.sms.fitted).
-    body = fitted(body)
-    with session_scope() as session:
-        case = session.get(Case, case_id) if case_id is not None else None
-        row = outbound.record(session, case, kind, to, body)
-        if row.status == "blocked":
-            return "blocked"
-        message_id = row.id
-    client = gateway()
-    if client is None:
-        with session_scope() as session:
-            outbound.mark(session, message_id, "outbox")
-        return "outbox"
-    callback = get_settings().public_base_url.rstrip("/") + "/twilio/status"
-    try:
-        sid = await run_in_threadpool(client.send_sms, to, body, callback)
-    except SendError as exc:
-        with session_scope() as session:
-            if exc.code == OPTED_OUT:
-                # Twilio knows of a STOP we missed: remember it so we stop trying.
-                outbound.opt_out(session, to, case_id)
-            outbound.mark(session, message_id, "blocked" if exc.code == OPTED_OUT else "failed", error_code=exc.code)
-        return "failed"
-    with session_scope() as session:
-        outbound.mark(session, message_id, "queued", sid=sid)
-    return "queued"
+__all__ = ["OPTED_OUT", "gateway", "send_sms"]

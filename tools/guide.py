@@ -129,8 +129,8 @@ def write_pdf(html: Path, pdf: Path) -> None:
 
 
 def voice_for(language: str) -> tuple[str, int]:
+    from server.channels.voice.prompts import voice_name
     from server.settings import get_settings
-    from server.voice import voice_name
 
     return voice_name(language), get_settings().voice_rate
 

@@ -8,8 +8,8 @@ import signal
 import sys
 import time
 
+from server.channels.signature import webhook_mode
 from server.domain.db import upgrade
-from server.rest.twilio import webhook_mode
 from server.settings import get_settings
 from tools import demo, stack
 from tools.model import ROOT, ensure_model

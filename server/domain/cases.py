@@ -53,6 +53,14 @@ def normalise_phone(raw: str) -> str:
     return e164
 
 
+def sender_phone(raw: str) -> str:
+    """A text's or a call's number as cases record numbers (E.164), or as it came (trimmed) when it is not one."""
+    try:
+        return normalise_phone(raw)
+    except InvalidInput:
+        return raw.strip()[:20]
+
+
 def create(
     session: Session,
     principal: Principal,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from easyread.dates import spoken_datetime
 from easyread.render import text
-from easyread.sms import plain
+from easyread.sms_words import plain
 from server.domain import audit, consent, conversations, handoffs, outbound
 from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, iso, utcnow
 

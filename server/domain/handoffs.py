@@ -46,6 +46,19 @@ def request(
     return row
 
 
+# Where a text we sent got to when it went (server.channels.sms.send): to Twilio, or into the local outbox.
+TEXT_WENT = ("queued", "outbox")
+
+
+def promised_text(session: Session, case_id: int, conversation_id: str, channel: str, status: str) -> bool:
+    """We told a person we would text them (on a call: "press 1 and we will send you a text"). True when the text
+    went; when it did not, a person follows up instead, so the promise is kept: a hand-off is opened, and False."""
+    if status in TEXT_WENT:
+        return True
+    request(session, case_id, conversation_id, "asked", actor=f"person:{channel}")
+    return False
+
+
 def open_for(session: Session, case_id: int) -> list[Handoff]:
     return list(session.scalars(select(Handoff).where(Handoff.case_id == case_id, Handoff.status == "open")))
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from easyread.dates import spoken_datetime
 from easyread.render import text
-from easyread.sms import plain
+from easyread.sms_words import plain
 from server.domain import audit, consent, handoffs
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.models import Case, Council, Handoff, Meeting, OutboundMessage, Preferences, iso, utcnow

@@ -1,6 +1,12 @@
-"""Texts we send: recorded before sending, with where each got to, and the numbers that said STOP."""
+"""Texts we send: recorded before sending, with where each got to, and the numbers that said STOP.
+
+The opt-out rules of texting live here: a number that said STOP (or any opt-out word) gets nothing more until it
+says START; HELP is answered whatever the number's state; START lets texts through again, and is not consent.
+"""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +30,42 @@ TWILIO_STATUSES = (
     "undelivered",
     "canceled",
 )
+
+
+HELP_WORDS = frozenset({"HELP", "INFO"})
+# After a STOP, Twilio takes these as opting back in. None of them is consent to take part.
+START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+
+
+class TextRule(StrEnum):
+    """How an incoming text is answered, before the conversation sees it."""
+
+    HELP = "help"  # the help text, whatever the conversation is at
+    STARTED = "started"  # a number that had opted out opts back in: told so, and texts go again
+    SILENT = "silent"  # the number opted out: the text is kept, and nothing is sent back
+    CONVERSATION = "conversation"  # the dialogue answers it
+
+
+def rule_for_text(session: Session, phone: str, word: str, stop: bool) -> TextRule:
+    """`word` is the text as one keyword (upper case, no punctuation); `stop` whether it is an opt-out word."""
+    opted_out = is_opted_out(session, phone)
+    if word in HELP_WORDS:
+        return TextRule.HELP
+    if opted_out and word in START_WORDS:
+        return TextRule.STARTED
+    if opted_out and not stop:
+        # Nothing is sent to a number that said STOP until it says START; the message is still kept.
+        return TextRule.SILENT
+    return TextRule.CONVERSATION
+
+
+def text_answered(session: Session, phone: str, case_id: int | None, rule: TextRule, stop: bool) -> None:
+    """After a text was answered (once: never for a retry): START opts the number back in; an opt-out word, which the
+    dialogue has just answered with a withdrawal or a decline, stops every text to the number."""
+    if rule is TextRule.STARTED:
+        opt_in(session, phone, case_id)
+    elif rule is TextRule.CONVERSATION and stop:
+        opt_out(session, phone, case_id)
 
 
 def is_opted_out(session: Session, phone: str) -> bool:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from starlette.concurrency import run_in_threadpool
 
-from server import notify
+from server.channels.sms.send import gateway
 from server.clients.twilio import SendError
 from server.domain import calls
 from server.domain.db import session_scope
@@ -21,11 +21,11 @@ async def ring(caller: Principal, case_id: int, voice_url: str) -> Rung:
     "no_account" when there is no Twilio account (nobody was called), "failed" when Twilio did not start it."""
     with session_scope() as session:
         phone = calls.number_to_ring(session, caller, case_id)
-    gateway = notify.gateway()
-    if gateway is None:
+    twilio = gateway()
+    if twilio is None:
         return "no_account"
     try:
-        await run_in_threadpool(gateway.start_call, phone, voice_url, None)
+        await run_in_threadpool(twilio.start_call, phone, voice_url, None)
     except SendError as exc:
         with session_scope() as session:
             calls.failed(session, caller.actor, case_id, exc.code)
@@ -39,11 +39,11 @@ async def ring_back(case_id: int, voice_url: str) -> Rung:
     """Ring the number on file for a case after an inbound caller asked for it; the answer is taken on that call."""
     with session_scope() as session:
         phone = calls.ring_back_number(session, case_id)
-    gateway = notify.gateway()
-    if gateway is None or not phone:
+    twilio = gateway()
+    if twilio is None or not phone:
         return "no_account"
     try:
-        await run_in_threadpool(gateway.start_call, phone, voice_url, None)
+        await run_in_threadpool(twilio.start_call, phone, voice_url, None)
     except SendError as exc:
         with session_scope() as session:
             calls.failed(session, "system:ring_back", case_id, exc.code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from easyread.render import text
-from easyread.sms import plain
+from easyread.sms_words import plain
 from server.domain import audit, case_lists, cases, closing, councils, reserves, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import InvalidInput

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server import closing_sender, notify
+from server import closing_sender
+from server.channels.sms.send import send_sms
 from server.domain import closing, meetings
 
 # A text to send: case, kind ("invite", "meeting_confirmation", ...), number and words.
@@ -25,7 +26,7 @@ NOTHING = Outgoing()
 
 async def send(outgoing: Outgoing) -> list[str]:
     """Send everything (or put it in the local outbox); returns where each plain text got to."""
-    statuses = [await notify.send_sms(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
+    statuses = [await send_sms(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
     await closing_sender.send(list(outgoing.last))
     return statuses
 

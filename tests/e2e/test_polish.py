@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from easyread.render import keys
-from easyread.sms import UCS2, segments, without_accents
+from easyread.sms_words import UCS2, segments, without_accents
 from tests.e2e.people import Texter, WebPerson, case_of
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import council_with_staff, new_case

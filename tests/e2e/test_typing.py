@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from easyread.render import render
-from easyread.sms import without_accents
+from easyread.sms_words import without_accents
 from tests.e2e.people import Texter, WebPerson, case_of
 from tests.support import council_with_staff, new_case
 from tools.stack import Stack

@@ -9,7 +9,7 @@ import pytest
 
 from easyread.dates import spoken_datetime
 from easyread.languages import available, fold, locale, needs_review, requested
-from easyread.voice import speech_language
+from easyread.spoken import speech_language
 from server.domain.cases import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -278,7 +278,7 @@ def files_holding(root: Path, phrase: str) -> list[str]:
 def test_purge_leaves_nothing_behind_in_files_or_the_database(
     client: TestClient, settings_env: str, tmp_path: Path
 ) -> None:
-    from server import voice
+    from server.channels.voice import prompts as voice
 
     phrase = "Zebra" + uuid.uuid4().hex[:10]
     council = council_with_staff(client, "Closed Council")
@@ -328,7 +328,7 @@ def test_purge_leaves_nothing_behind_in_files_or_the_database(
 
 
 def test_audio_names_are_a_keyed_hash_of_the_words(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from server import voice
+    from server.channels.voice import prompts as voice
 
     words = f"You said: {uuid.uuid4().hex}"
     settings = get_settings()

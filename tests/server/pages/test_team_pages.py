@@ -140,7 +140,7 @@ def test_book_with_an_expert_by_experience_and_complete_sends_the_thank_you(
     client: TestClient, twilio_env: FakeTwilio
 ) -> None:
     from easyread.render import text
-    from easyread.sms import plain
+    from easyread.sms_words import plain
 
     handoff_id = ready(client, phone="+447700900303")
     sign_in(client, page_user(client, "team"))

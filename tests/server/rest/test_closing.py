@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from easyread.render import text
-from easyread.sms import plain, segments, without_accents
+from easyread.sms_words import plain, segments, without_accents
 from server.domain import conversations, handoffs
 from server.domain.db import session_scope
 from server.domain.models import AuditEvent, Case
@@ -221,7 +221,7 @@ def test_an_expert_by_experience_is_recorded_and_the_person_told(
     assert shown["meeting"]["expert_by_experience"] is True
     [confirmation] = twilio_env.sms_to("+447700900831")
     expert = plain(text("closing.expert", language))
-    # A Polish booking with its calendar link goes without accents (easyread.sms.fitted).
+    # A Polish booking with its calendar link goes without accents (easyread.sms_words.fitted).
     assert expert in confirmation or without_accents(expert) in confirmation
     assert segments(confirmation).count <= 3
     with session_scope() as session:

@@ -7,7 +7,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from easyread.render import text
-from easyread.sms import segments
+from easyread.sms_words import segments
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import ADMIN, council_with_staff, new_case, sms_bodies, twilio_post
 
@@ -76,6 +76,19 @@ def test_a_retried_message_sid_is_processed_once_and_answered_the_same(
     assert first == again
     events = client.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()
     assert [e["action"] for e in events].count("consent.declined") == 1
+
+
+def test_a_retried_start_or_help_is_answered_the_same_and_opts_in_once(
+    client: TestClient, twilio_env: FakeTwilio
+) -> None:
+    council = council_with_staff(client, "North Council")
+    case = new_case(client, council.staff, "N-1", phone="+447700900206")
+    sms(client, "+447700900206", "STOP")
+    assert sms(client, "+447700900206", "help", sid="SMhelp1") == sms(client, "+447700900206", "help", sid="SMhelp1")
+    started = sms(client, "+447700900206", "START", sid="SMstart1")
+    assert started == sms(client, "+447700900206", "START", sid="SMstart1") == [text("sms.started", "en")]
+    events = [e["action"] for e in client.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()]
+    assert events.count("sms.opted_out") == 1 and events.count("sms.opted_in") == 1
 
 
 def test_invitation_goes_through_twilio_and_a_failure_shows_on_the_case(

@@ -38,7 +38,7 @@ def params_for(path: str, phone: str) -> dict[str, str]:
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     """The server's warnings about its webhooks, from its start-up (the fixture `started`) on."""
     records = caplog.get_records("setup") + caplog.records
-    return [r.getMessage() for r in records if r.name == "server.rest.twilio" and r.levelno == logging.WARNING]
+    return [r.getMessage() for r in records if r.name == "server.channels.signature" and r.levelno == logging.WARNING]
 
 
 @pytest.fixture

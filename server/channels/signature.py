@@ -1,4 +1,4 @@
-"""Twilio's webhooks: incoming texts and delivery status. Every request's signature is checked first.
+"""The check every Twilio webhook (texts, delivery status, calls) makes first: the request's signature.
 
 They fail closed: without TWILIO_AUTH_TOKEN nothing can be checked, so every request is refused, unless the
 operator set TWILIO_WEBHOOKS_UNSIGNED=true for a local demo (the server warns at start-up, see `webhook_mode`).
@@ -8,19 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import HTTPException, Request
 from fastapi.responses import PlainTextResponse
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
-from server import sms
-from server.domain import outbound
-from server.domain.db import session_scope
-from server.limits import limits_of, too_many_sms
 from server.settings import get_settings
-
-router = APIRouter(prefix="/twilio", tags=["twilio"])
-
 
 log = logging.getLogger(__name__)
 
@@ -85,36 +77,3 @@ async def signed_form(request: Request) -> dict[str, str]:
         if not RequestValidator(settings.twilio_auth_token).validate(url, params, signature):
             raise Refused("Forbidden: the request signature is not valid.")
     return params
-
-
-def twiml(bodies: list[str]) -> Response:
-    response = MessagingResponse()
-    for body in bodies:
-        response.message(body)
-    return Response(str(response), media_type="application/xml")
-
-
-@router.post("/sms")
-async def incoming_sms(request: Request) -> Response:
-    params = await signed_form(request)
-    if not params.get("From") or not params.get("MessageSid"):
-        raise HTTPException(400, "From and MessageSid are required.")
-    if not await limits_of(request).allow("number", sms.sender(params["From"])):
-        return too_many_sms()
-    bodies = await sms.receive(request.app.state.rasa, params["From"], params.get("Body", ""), params["MessageSid"])
-    return twiml(bodies)
-
-
-@router.post("/status", status_code=204)
-async def delivery_status(request: Request) -> Response:
-    params = await signed_form(request)
-    sid = params.get("MessageSid") or params.get("SmsSid")
-    status = params.get("MessageStatus") or params.get("SmsStatus")
-    if not sid or not status:
-        raise HTTPException(400, "MessageSid and MessageStatus are required.")
-    code = params.get("ErrorCode")
-    # ASCII digits only: "¹".isdigit() is true, and int() of it fails.
-    error_code = int(code) if code and code.isascii() and code.isdigit() else None
-    with session_scope() as session:
-        outbound.delivery_status(session, sid, status.lower()[:20], error_code)
-    return Response(status_code=204)

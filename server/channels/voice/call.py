@@ -3,7 +3,7 @@
 A call translates; it does not decide. What the person says (Twilio's SpeechResult) or the choice their key
 stands for goes through `server.inbound.handle` like a chat or a text, and the bot's messages come back as
 audio (`<Play>`, rendered by easyread.audio; `<Say>` when that fails) inside a `<Gather>` that listens for the
-next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.voice).
+next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.spoken).
 
 What a call needs to remember between turns rides in the `<Gather>` action URL's query string, which Twilio
 signs with the rest of the request, so it cannot be changed on the way: the turn number, the choices offered,
@@ -21,27 +21,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from pathlib import Path
 from urllib.parse import urlencode
-
-from starlette.concurrency import run_in_threadpool
-from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from dialogue.reading import asks_for_person, is_stop
 from dialogue.stages import KEYS_ONLY
-from easyread import languages
-from easyread import voice as spoken
-from easyread.audio import AudioCache
+from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
-from server import inbound, notify
+from server import inbound
+from server.channels.sms import send
+from server.channels.voice import twiml
+from server.channels.voice.prompts import audio_cache, prune_if_due
+from server.channels.voice.twiml import Answer
 from server.clients.rasa import RasaClient
-from server.domain import conversations, handoffs, invite_codes, outbound
+from server.domain import cases, conversations, handoffs, invite_codes, outbound
 from server.domain.db import session_scope
 from server.services import calls as calls_service
 from server.settings import get_settings
-from server.sms import sender
 
 CHANNEL = "voice"
 # Stages a conversation ends in: reaching one of them during a call ends the call.
@@ -50,60 +46,6 @@ TEXT_STEP = "text"
 # Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
 GATHER_TIMEOUT = 8
 MAX_TURNS = 10_000
-# Twilio gives up on an answer after 15 s; audio is rendered only while the whole answer stays inside this.
-ANSWER_BUDGET_SECONDS = 12.0
-_started: ContextVar[float] = ContextVar("voice_answer_started")
-PRUNE_EVERY_SECONDS = 3600.0
-_last_pruned: float | None = None
-
-
-def voice_name(language: str) -> str:
-    """espeak-ng's voice for a language (easyread/locale.<lang>.yml); VOICE_NAME is the English one."""
-    settings = get_settings()
-    if language == "en" or language not in languages.available():
-        return settings.voice_name
-    return languages.locale(language).voice
-
-
-def audio_cache(language: str = "en") -> AudioCache:
-    settings = get_settings()
-    return AudioCache(
-        Path(settings.audio_cache_dir), voice_name(language), settings.voice_rate, settings.audio_render_timeout_seconds
-    )
-
-
-def audio_cache_for(audio: str) -> AudioCache | None:
-    """The cache whose voice made this audio id from its words (the id is a hash of words, voice and rate)."""
-    words = audio_cache().text_of(audio)
-    if words is None:
-        return None
-    for language in languages.available():
-        cache = audio_cache(language)
-        if cache.id_for(words) == audio:
-            return cache
-    return None
-
-
-async def _prune_if_due() -> None:
-    """At most once an hour, on a call's turn, delete prompts nobody has used for `audio_keep_days`."""
-    global _last_pruned
-    now = time.monotonic()
-    if _last_pruned is not None and now - _last_pruned < PRUNE_EVERY_SECONDS:
-        return
-    _last_pruned = now
-    await run_in_threadpool(audio_cache().prune, get_settings().audio_keep_days * 86_400)
-
-
-def audio_url(audio: str) -> str:
-    return f"{get_settings().public_base_url.rstrip('/')}/audio/{audio}.wav"
-
-
-def listen_url(words: str, language: str = "en") -> str | None:
-    """The address of a message's audio for the web chat's "Listen" button; rendered when first played."""
-    if not words.strip():
-        return None
-    audio = audio_cache(language).remember(words)
-    return audio_url(audio) if audio else None
 
 
 @dataclass(frozen=True)
@@ -177,44 +119,7 @@ def known_caller(params: Mapping[str, str]) -> bool:
 def caller(params: Mapping[str, str]) -> str:
     """The person's number: who called us, or, on a call we started, who we called (Twilio swaps To and From)."""
     outgoing = params.get("Direction", "inbound").startswith("outbound")
-    return sender(params.get("To" if outgoing else "From", ""))
-
-
-class Answer:
-    """One TwiML answer: words to say (as audio when it can be rendered), then listen, or hang up."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.before: list[str] = []
-        self.listen: list[str] = []
-        self.after: list[str] = []
-        self.gather: dict[str, object] | None = None
-        self.hangup = False
-
-    async def twiml(self) -> str:
-        everything = [*self.before, *self.listen, *self.after]
-        cache = audio_cache(self.language)
-        # Whatever the dialogue took, the answer goes back in time: audio not ready by then is said by Twilio.
-        left = ANSWER_BUDGET_SECONDS - (time.monotonic() - _started.get(time.monotonic()))
-        cache = replace(cache, timeout=max(0.0, min(cache.timeout, left)))
-        ready = await run_in_threadpool(cache.render, everything)
-        response = VoiceResponse()
-        self._speak(response, self.before, ready)
-        if self.gather is not None:
-            gather = Gather(**self.gather)
-            self._speak(gather, self.listen, ready)
-            response.append(gather)
-        self._speak(response, self.after, ready)
-        if self.hangup:
-            response.hangup()
-        return str(response)
-
-    def _speak(self, verb: VoiceResponse | Gather, words: list[str], ready: dict[str, str]) -> None:
-        for line in words:
-            if line in ready:
-                verb.play(audio_url(ready[line]))
-            else:
-                verb.say(line, language=spoken.speech_language(self.language))
+    return cases.sender_phone(params.get("To" if outgoing else "From", ""))
 
 
 def _listen(answer: Answer, state: CallState, choices: list[spoken.Choice], speech: bool = True) -> None:
@@ -278,7 +183,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     )
     if reply.duplicate_of is not None:
         # Twilio asked for this turn again: the same answer, and nothing happens twice.
-        return reply.duplicate_of[0] if reply.duplicate_of else _hang_up()
+        return reply.duplicate_of[0] if reply.duplicate_of else twiml.hang_up()
     after, _, _ = _stage(call.conversation_id)
     language = reply.language
     answer = Answer(language)
@@ -293,20 +198,14 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
         choices = _choices(state, language)
         answer.listen = [*said, spoken.key_prompt(choices, 0, language, confirm=after in KEYS_ONLY)]
         _listen(answer, state, choices)
-    twiml = await answer.twiml()
+    said_xml = await answer.twiml()
     if reply.message_id is not None:
         with session_scope() as session:
-            conversations.save_reply(session, reply.message_id, [twiml])
+            conversations.save_reply(session, reply.message_id, [said_xml])
     if reply.ring_back and reply.case_id is not None:
         # The number on file, never the number that rang: that call is the one we can be sure of.
         await calls_service.ring_back(reply.case_id, f"{get_settings().public_base_url.rstrip('/')}/twilio/voice")
-    return twiml
-
-
-def _hang_up() -> str:
-    response = VoiceResponse()
-    response.hangup()
-    return str(response)
+    return said_xml
 
 
 def _next_state(state: CallState, messages: list[Rendered], language: str) -> CallState:
@@ -353,21 +252,17 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
     if pressed != "1" or case_id is None:
         answer.before = [text("voice.goodbye", language)]
         return answer
-    status = await notify.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
-    if status in ("queued", "outbox"):
-        answer.before = [text("voice.texted", language)]
-        return answer
-    # The text did not go: a person follows up instead, so the promise in the words is kept.
+    status = await send.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
     with session_scope() as session:
-        handoffs.request(session, case_id, call.conversation_id, "asked", actor=f"person:{CHANNEL}")
-    answer.before = [text("voice.text_failed", language)]
+        went = handoffs.promised_text(session, case_id, call.conversation_id, CHANNEL, status)
+    answer.before = [text("voice.texted" if went else "voice.text_failed", language)]
     return answer
 
 
 async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mapping[str, str]) -> str:
     """The TwiML for one webhook request of a call: its start, a key, some words, or a silence."""
-    _started.set(time.monotonic())
-    await _prune_if_due()
+    twiml.started.set(time.monotonic())
+    await prune_if_due()
     call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query), known_caller(params))
     digits = params.get("Digits", "").strip()
     words = params.get("SpeechResult", "").strip()[:2000]

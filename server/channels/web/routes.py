@@ -7,42 +7,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from easyread.render import Rendered
-from server import inbound, voice
+from server import inbound, limits
+from server.channels.voice import prompts
+from server.channels.web import wire
+from server.channels.web.wire import BotMessage, ChatIn
 from server.domain import conversations, invite_codes
 from server.domain.db import session_scope
-from server.limits import client_address, limits_of, too_many_chat
+from server.limits import client_address, limits_of
 
 router = APIRouter(tags=["web chat"])
 
-
-class ChatMetadata(BaseModel):
-    invite_code: str | None = Field(default=None, max_length=40)
-
-
-class ChatIn(BaseModel):
-    sender: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    message: str = Field(min_length=1, max_length=2000)
-    metadata: ChatMetadata | None = None
-
-
-class Button(BaseModel):
-    title: str
-    payload: str
-
-
-class BotMessage(BaseModel):
-    text: str
-    buttons: list[Button] | None = None
-    image: str | None = None
-    # The picture's text alternative, in the person's language.
-    alt: str | None = None
-    audio: str | None = None
-    # The conversation's language (BCP 47, "en", "pl"), once it belongs to a case: the page speaks it, so a
-    # screen reader reads each message with the right sounds, also after the person switched language.
-    lang: str | None = None
+limits.refuse_as("/chat/", wire.refusal)
 
 
 @router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
@@ -50,7 +27,7 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     client = client_address(request)
     limits = limits_of(request)
     if not await limits.allow("address", client) or not await limits.allow("chat", body.sender):
-        return too_many_chat()
+        return wire.too_many()
     message = inbound.Inbound(
         channel="web",
         conversation_id=f"web:{body.sender}",
@@ -61,16 +38,14 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     reply = await inbound.handle(request.app.state.rasa, message)
     for m in reply.messages:
         # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
-        m.audio = m.audio or voice.listen_url(m.text, reply.language)
-    messages = [_with_lang(m.as_dict(), reply.language if reply.case_id is not None else None) for m in reply.messages]
+        m.audio = m.audio or prompts.listen_url(m.text, reply.language)
+    messages = [
+        wire.with_lang(m.as_dict(), reply.language if reply.case_id is not None else None) for m in reply.messages
+    ]
     if reply.status != 200:
         # Still a list of easy-read messages, so the page can show the person what to do next.
         return JSONResponse(messages, status_code=reply.status)
     return messages
-
-
-def _with_lang(message: dict[str, object], language: str | None) -> dict[str, object]:
-    return {**message, "lang": language} if language else message
 
 
 async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
@@ -79,7 +54,7 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
     language = inbound.language_now(pending) if pending.case_id is not None else None
     with session_scope() as session:
         for message in messages:
-            body = json.dumps(_with_lang(message.as_dict(), language))
+            body = json.dumps(wire.with_lang(message.as_dict(), language))
             conversations.store_outbound(session, pending.conversation_id, body)
 
 

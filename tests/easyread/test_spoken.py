@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from easyread.render import RESPONSES, Rendered, render, text
-from easyread.sms import GSM7, segments
-from easyread.voice import (
+from easyread.sms_words import GSM7, segments
+from easyread.spoken import (
     MORE,
     Choice,
     choices_of,

@@ -11,11 +11,13 @@ from starlette.concurrency import run_in_threadpool
 
 from easyread.languages import available
 from easyread.readability import load_catalogue
-from server import voice
-from server.limits import limits_of, too_many_call
-from server.rest.twilio import signed_form
+from server import limits
+from server.channels.signature import signed_form
+from server.channels.voice import call, prompts, twiml
 
 router = APIRouter(tags=["voice"])
+
+limits.refuse_as("/twilio/voice", twiml.refusal)
 
 AUDIO_NAME = re.compile(r"^([0-9a-f]{32})\.wav$")
 # A message with nothing filled in is the same for everyone; one with values (%{...}) can hold a person's words.
@@ -41,12 +43,12 @@ def cache_control(words: str | None) -> str:
 @router.post("/twilio/voice")
 async def incoming_call(request: Request) -> Response:
     params = await signed_form(request)
-    if not params.get("CallSid") or not voice.caller(params):
+    if not params.get("CallSid") or not call.caller(params):
         raise HTTPException(400, "CallSid and the caller's number are required.")
-    if not await limits_of(request).allow("number", voice.caller(params)):
-        return too_many_call()
-    twiml = await voice.answer_call(request.app.state.rasa, params, request.query_params)
-    return Response(twiml, media_type="application/xml")
+    if not await limits.limits_of(request).allow("number", call.caller(params)):
+        return twiml.too_many()
+    answer = await call.answer_call(request.app.state.rasa, params, request.query_params)
+    return Response(answer, media_type=twiml.MEDIA_TYPE)
 
 
 @router.get("/audio/{name}", response_class=FileResponse)
@@ -57,10 +59,10 @@ async def audio(name: str) -> FileResponse:
     if match is None:
         raise HTTPException(404, "There is no such audio.")
     audio_id = match.group(1)
-    cache = voice.audio_cache()
+    cache = prompts.audio_cache()
     if not cache.ready(audio_id):
         # Words kept under another voice or rate than today's have no audio any more.
-        found = voice.audio_cache_for(audio_id)
+        found = prompts.audio_cache_for(audio_id)
         if found is None:
             raise HTTPException(404, "There is no such audio.")
         cache = found

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from easyread.audio import duration_seconds
 from easyread.render import text
-from server import voice
+from server.channels.voice import prompts as voice
 from server.settings import get_settings
 
 

@@ -21,7 +21,7 @@ from server.limits import client_address
 from server.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=Path(__file__).resolve().parent.parent / "templates")
+templates = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "templates")
 
 PAGE_WORDS = (
     "page_title",

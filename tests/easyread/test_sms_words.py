@@ -10,7 +10,7 @@ from actions.preferences import summary
 from easyread.dates import spoken_datetime
 from easyread.languages import available
 from easyread.render import EXAMPLE_ARGS, RESPONSES, Rendered, keys, render, text
-from easyread.sms import (
+from easyread.sms_words import (
     GSM7,
     MAX_SEGMENTS,
     UCS2,

@@ -1,0 +1,45 @@
+"""Twilio's SMS webhooks: an incoming text (POST /twilio/sms) and a delivery status (POST /twilio/status).
+
+Every request's signature is checked first (server.channels.signature).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from server import limits
+from server.channels.signature import signed_form
+from server.channels.sms import receive, twiml
+from server.domain import cases, outbound
+from server.domain.db import session_scope
+
+router = APIRouter(prefix="/twilio", tags=["twilio"])
+
+limits.refuse_as("/twilio/sms", twiml.refusal)
+limits.refuse_as("/twilio/status", twiml.refusal)
+
+
+@router.post("/sms")
+async def incoming_sms(request: Request) -> Response:
+    params = await signed_form(request)
+    if not params.get("From") or not params.get("MessageSid"):
+        raise HTTPException(400, "From and MessageSid are required.")
+    if not await limits.limits_of(request).allow("number", cases.sender_phone(params["From"])):
+        return twiml.too_many()
+    bodies = await receive.receive(request.app.state.rasa, params["From"], params.get("Body", ""), params["MessageSid"])
+    return twiml.messages(bodies)
+
+
+@router.post("/status", status_code=204)
+async def delivery_status(request: Request) -> Response:
+    params = await signed_form(request)
+    sid = params.get("MessageSid") or params.get("SmsSid")
+    status = params.get("MessageStatus") or params.get("SmsStatus")
+    if not sid or not status:
+        raise HTTPException(400, "MessageSid and MessageStatus are required.")
+    code = params.get("ErrorCode")
+    # ASCII digits only: "¹".isdigit() is true, and int() of it fails.
+    error_code = int(code) if code and code.isascii() and code.isdigit() else None
+    with session_scope() as session:
+        outbound.delivery_status(session, sid, status.lower()[:20], error_code)
+    return Response(status_code=204)
