@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, field_validator
 
 from server import jobs
 from server.auth import Admin
@@ -15,6 +15,14 @@ router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
 class RunIn(BaseModel):
     now: AwareDatetime | None = None
+
+    @field_validator("now")
+    @classmethod
+    def _in_our_time(cls, value: datetime | None) -> datetime | None:
+        # Dates are moved by weeks either way (due-by, at risk, reminders): the year 1 or 9999 would overflow.
+        if value is not None and not 2000 <= value.year <= 2200:
+            raise ValueError("The time must be between the years 2000 and 2200.")
+        return value
 
 
 @router.post("/run")

@@ -113,3 +113,12 @@ def test_digits_that_are_not_ascii_get_404_not_500(client: TestClient) -> None:
     # "¹".isdigit() is true in Python, and int("¹") fails: Schemathesis found it in the calendar link.
     assert client.get("/meeting/%C2%B9-abc.ics").status_code == 404
     assert client.get("/meeting/%C2%B9.ics").status_code == 404
+
+
+def test_a_time_far_outside_ours_for_the_jobs_is_refused_not_a_500(client: TestClient) -> None:
+    from tests.support import ADMIN
+
+    for now in ("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"):
+        response = client.post("/api/jobs/run", json={"now": now}, headers=ADMIN)
+        assert response.status_code == 422, response.text
+    assert client.post("/api/jobs/run", json={"now": "2026-12-01T09:00:00Z"}, headers=ADMIN).status_code == 200
