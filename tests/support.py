@@ -5,6 +5,7 @@ TestClient is an httpx.Client, so the same helpers serve in-process and live tes
 
 from __future__ import annotations
 
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,3 +105,13 @@ def sign_in(http: httpx.Client, email: str, password: str = PASSWORD) -> httpx.R
     """Sign in through the sign-in form, as a browser does; the client keeps the session cookie."""
     token = csrf_of(http.get("/sign-in").text)
     return http.post("/sign-in", data={"csrf_token": token, "email": email, "password": password})
+
+
+def run_coroutine[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a thread of its own: Playwright's sync API (the browser tests, earlier in the run) may
+    have left an event loop running on this one, and asyncio.run() refuses to start inside it."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

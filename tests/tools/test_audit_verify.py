@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import subprocess
@@ -18,6 +17,7 @@ from server.domain import audit
 from server.domain.db import engine_for, session_scope
 from server.domain.models import AuditEvent, Base
 from server.settings import ROOT, get_settings
+from tests.support import run_coroutine
 
 ACTIONS = ("council.created", "case.created", "consent.given", "representative.added", "consent.withdrawn", "x.last")
 
@@ -244,7 +244,7 @@ def test_the_scheduled_jobs_sign_a_checkpoint_every_audit_checkpoint_minutes(
     get_settings.cache_clear()
     chain(settings_env)
     start = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
-    assert asyncio.run(jobs.run_once(start))["audit_checkpoints"] == 1
+    assert run_coroutine(jobs.run_once(start))["audit_checkpoints"] == 1
     assert jobs.checkpoint(start + timedelta(minutes=29)) == 0
     assert jobs.checkpoint(start + timedelta(minutes=31)) == 1
     assert len(checkpoints_file().read_text().splitlines()) == 2

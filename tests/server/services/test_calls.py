@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from server.domain import audit, cases, consent, councils
@@ -12,6 +10,7 @@ from server.domain.errors import Conflict, InvalidInput
 from server.domain.models import Case
 from server.domain.tokens import Principal
 from server.services import calls
+from tests.support import run_coroutine
 
 ADMIN = Principal(role="admin", council_id=None, actor="admin")
 
@@ -48,18 +47,18 @@ def test_nobody_who_said_no_is_rung_and_nothing_is_called_without_an_account(set
             actor="p",
         )
     with pytest.raises(Conflict):
-        asyncio.run(calls.ring(ADMIN, declined, "http://testserver/twilio/voice"))
+        run_coroutine(calls.ring(ADMIN, declined, "http://testserver/twilio/voice"))
     with pytest.raises(InvalidInput):
-        asyncio.run(calls.ring(ADMIN, _case("N-2", None), "http://testserver/twilio/voice"))
+        run_coroutine(calls.ring(ADMIN, _case("N-2", None), "http://testserver/twilio/voice"))
 
     reachable = _case("N-3", "+447700900753")
-    assert asyncio.run(calls.ring(ADMIN, reachable, "http://testserver/twilio/voice")) == "no_account"
+    assert run_coroutine(calls.ring(ADMIN, reachable, "http://testserver/twilio/voice")) == "no_account"
     with session_scope() as session:
         assert [e.action for e in audit.events_for(session, reachable) if e.action.startswith("case.call")] == []
 
 
 def test_a_call_started_is_audited(twilio_env: object) -> None:
     case_id = _case("N-4", "+447700900754")
-    assert asyncio.run(calls.ring(ADMIN, case_id, "http://testserver/twilio/voice")) == "calling"
+    assert run_coroutine(calls.ring(ADMIN, case_id, "http://testserver/twilio/voice")) == "calling"
     with session_scope() as session:
         assert "case.called" in [e.action for e in audit.events_for(session, case_id)]

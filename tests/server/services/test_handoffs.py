@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from server.domain import cases, councils, handoffs, outbound
@@ -10,6 +9,7 @@ from server.domain.db import session_scope
 from server.domain.tokens import Principal
 from server.services import handoffs as handoff_service
 from server.services import outgoing
+from tests.support import run_coroutine
 
 ADMIN = Principal(role="admin", council_id=None, actor="admin")
 JO = Principal(role="team", council_id=None, actor="token:jo")
@@ -50,7 +50,7 @@ def test_cancelling_scheduling_closes_the_case_with_one_last_message(settings_en
     texts = handoff_service.cancel(JO, handoff_id)
     # The last message says the booked meeting will not happen: no separate cancellation text.
     assert texts.texts == () and len(texts.last) == 1
-    assert asyncio.run(outgoing.send(texts)) == []
+    assert run_coroutine(outgoing.send(texts)) == []
     with session_scope() as session:
         [sent] = outbound.recent(session)
         assert (sent.kind, sent.to, sent.status) == ("closing", "+447700900741", "outbox")
