@@ -173,3 +173,15 @@ def test_polish_repairs_without_the_model() -> None:
     assert reading("rep_join", "tak, będę z nią", "pl") == (Move.ANSWER, "yes")
     assert reading("who", "CZŁOWIEK", "pl")[0] is Move.HUMAN
     assert reading("ask_consent", "chcę wziąć udział", "pl") == (Move.ANSWER, "yes")
+
+
+def test_asking_to_talk_with_someone_who_has_had_care_too_is_a_meeting_preference() -> None:
+    assert reading("pref_support", "someone who has had care too please", consented=True) == (
+        Move.ANSWER,
+        ["lived_experience"],
+    )
+    assert reading("pref_support", "/support:lived_experience", consented=True)[0] is Move.ANSWER
+    assert reading("pref_support", "ktoś, kto też miał opiekę", "pl", consented=True) == (
+        Move.ANSWER,
+        ["lived_experience"],
+    )
