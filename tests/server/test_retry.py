@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import create_engine, func, select
 
@@ -17,14 +13,9 @@ from server.domain import cases, conversations, councils
 from server.domain.db import session_scope
 from server.domain.models import Message, utcnow
 from server.domain.tokens import Principal
+from tests.support import run_coroutine
 
 ADMIN = Principal(role="admin", council_id=None, actor="admin")
-
-
-def run(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Run on a thread of its own: Playwright's sync API may have left an event loop running on this one."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 class FakeRasa(RasaClient):
@@ -63,8 +54,8 @@ def waiting_message() -> int:
 def test_a_waiting_message_is_answered_once(settings_env: str) -> None:
     message_id = waiting_message()
     rasa = FakeRasa()
-    assert run(retry.run_once(rasa)) == 1
-    assert run(retry.run_once(rasa)) == 0
+    assert run_coroutine(retry.run_once(rasa)) == 1
+    assert run_coroutine(retry.run_once(rasa)) == 0
     assert rasa.asked == ["what happens next"]
     with session_scope() as session:
         assert session.get(Message, message_id).processed  # type: ignore[union-attr]
@@ -79,8 +70,8 @@ def test_a_message_another_server_is_answering_is_left_to_it(settings_env: str) 
     with other_server.connect() as other:
         # The other server's claim: the same lock `retry.claimed` takes, held by another connection.
         assert other.scalar(select(func.pg_try_advisory_xact_lock(retry.LOCK_SPACE, message_id)))
-        assert run(retry.run_once(rasa)) == 0
+        assert run_coroutine(retry.run_once(rasa)) == 0
         other.rollback()
     other_server.dispose()
     assert rasa.asked == []
-    assert run(retry.run_once(rasa)) == 1
+    assert run_coroutine(retry.run_once(rasa)) == 1
