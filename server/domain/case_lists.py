@@ -59,7 +59,8 @@ def _theme(raw: str) -> str:
     return "_".join(raw.strip().lower().replace("-", " ").split())
 
 
-def _rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+def csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """A staff CSV file's header (lower case) and its non-empty rows; too big, not text or not CSV is refused."""
     if len(data) > MAX_BYTES:
         raise ImportRejected([Problem(0, None, "too_big", str(MAX_BYTES // 1000))])
     try:
@@ -90,7 +91,7 @@ def _check_header(header: list[str]) -> list[Problem]:
 
 def read(session: Session, council_id: int, data: bytes) -> list[dict[str, Any]]:
     """The rows of a CSV file, checked, ready to create; or ImportRejected naming every problem."""
-    header, lines = _rows(data)
+    header, lines = csv_rows(data)
     problems = _check_header(header)
     if problems:
         raise ImportRejected(problems)

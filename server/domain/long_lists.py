@@ -8,17 +8,15 @@ repeating the value.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.domain import audit, cases, councils
-from server.domain.case_lists import ImportRejected, Problem
+from server.domain import audit, case_lists, cases, councils
+from server.domain.case_lists import ImportRejected, Problem, csv_rows
 from server.domain.errors import Conflict, NotFound
 from server.domain.models import Case, LongList, LongListRow, Selection
 from server.domain.tokens import Principal
@@ -27,7 +25,8 @@ COLUMNS = ("reference", "theme", "primary_need", "age_band")
 REQUIRED = ("reference", "theme")
 MIN_ROWS = 10
 MAX_ROWS = 500
-MAX_BYTES = 1_000_000
+# The CSV reader (case_lists.csv_rows) refuses a larger file; the page reads no more than this.
+MAX_BYTES = case_lists.MAX_BYTES
 LIMITS = {"reference": 100, "theme": 60, "primary_need": 200, "age_band": 20}
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
@@ -115,25 +114,13 @@ def check(raw_rows: list[dict[str, str]], first_row: int = 1) -> list[Row]:
 
 def read_csv(data: bytes) -> list[Row]:
     """A CSV file with a header row (reference, theme, primary_need, age_band), checked like the API's rows."""
-    if len(data) > MAX_BYTES:
-        raise ImportRejected([Problem(0, None, "too_big", str(MAX_BYTES // 1000))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([Problem(0, None, "not_text")]) from None
-    try:
-        lines = [row for row in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in row)]
-    except csv.Error:
-        raise ImportRejected([Problem(0, None, "not_csv")]) from None
-    if not lines:
-        raise ImportRejected([Problem(0, None, "empty")])
-    header = [cell.strip().lower() for cell in lines[0]]
+    header, lines = csv_rows(data)
     problems = [Problem(1, name[:40], "unknown_column", name[:40]) for name in header if name not in COLUMNS]
     problems += [Problem(1, name, "missing_column", name) for name in REQUIRED if name not in header]
     if problems:
         raise ImportRejected(problems)
     raw_rows = []
-    for index, cells in enumerate(lines[1:], start=2):
+    for index, cells in enumerate(lines, start=2):
         if len(cells) > len(header):
             problems.append(Problem(index, None, "too_many_cells", str(len(header))))
             continue

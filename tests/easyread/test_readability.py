@@ -17,6 +17,7 @@ from easyread.readability import (
     main,
     score,
 )
+from server.channels.web.page import PAGE_WORDS
 
 BOT_KEYS = [
     "greet",
@@ -72,21 +73,8 @@ BUTTON_KEYS = [
     "no_change",
     "ask_question",
 ]
-WEB_KEYS = [
-    "page_title",
-    "heading",
-    "intro",
-    "input_label",
-    "send",
-    "talk_to_person",
-    "stop",
-    "writing",
-    "error_network",
-    "you_said",
-    "helper_said",
-    "listen",
-    "skip_link",
-]
+# The chat page's own words: the ones the page shows.
+WEB_KEYS = list(PAGE_WORDS)
 
 
 def rules(text: str) -> list[str]:
