@@ -35,7 +35,7 @@ PAYLOADS: dict[str, str] = {
     "not_take_part": "/deny",
 }
 
-# Choices answered without the language model (server.inbound sends them straight to the stage's action).
+# Choices answered without the language model (server.services.inbound sends them straight to the stage's action).
 ROLES = ("independent_advocate", "family_member", "friend", "paid_carer", "attorney", "deputy")
 HOW = ("phone", "video", "home", "elsewhere")
 # "lived_experience": to talk with someone who has had care and support too (an Expert by Experience).

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 from easyread.dates import spoken_datetime
 from easyread.render import text
-from server.channels.sms.send import send_sms
 from server.domain import audit_checkpoints, reconfirm, reserves, timeliness
 from server.domain.db import session_scope
+from server.services import texts
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
     asked = 0
     for item in due:
         body = text("consent.reconfirm_ask", item.language, when=spoken_datetime(item.at, item.language))
-        status = await send_sms(item.case_id, "reconfirm", item.phone, body)
+        status = await texts.send(item.case_id, "reconfirm", item.phone, body)
         with session_scope() as session:
             if status in ("blocked", "failed"):
                 reconfirm.could_not_ask(session, item)

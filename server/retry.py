@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from server import inbound
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain.db import session_scope
 from server.domain.models import Conversation, Message, utcnow
+from server.services import inbound
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ REFUSED = ("declined", "withdrawn")
 
 @dataclass(frozen=True)
 class Text:
-    """An SMS to send once the close is saved (notify.send_sms runs outside the database session)."""
+    """An SMS to send once the close is saved (server.services.texts.send runs outside the database session)."""
 
     case_id: int
     to: str

@@ -46,7 +46,7 @@ def request(
     return row
 
 
-# Where a text we sent got to when it went (server.channels.sms.send): to Twilio, or into the local outbox.
+# Where a text we sent got to when it went (server.services.texts): to Twilio, or into the local outbox.
 TEXT_WENT = ("queued", "outbox")
 
 

@@ -33,7 +33,7 @@ REFUSED = ("declined", "withdrawn")
 
 @dataclass(frozen=True)
 class Text:
-    """A text to send once the booking is saved (notify.send_sms runs outside the database session)."""
+    """A text to send once the booking is saved (server.services.texts.send runs outside the database session)."""
 
     case_id: int
     kind: str

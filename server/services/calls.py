@@ -6,11 +6,11 @@ from typing import Literal
 
 from starlette.concurrency import run_in_threadpool
 
-from server.channels.sms.send import gateway
 from server.clients.twilio import SendError
 from server.domain import calls
 from server.domain.db import session_scope
 from server.domain.tokens import Principal
+from server.services.texts import gateway
 
 Rung = Literal["calling", "no_account", "failed"]
 

@@ -97,3 +97,9 @@ def cancel(caller: Principal, handoff_id: int) -> Outgoing:
         ended, last = closing.after_handoff(session, handoff, meeting, "cancelled", caller.actor)
         text = meetings.cancellation(session, meeting) if meeting is not None and not ended else None
         return of([text], [last])
+
+
+def promised_text(case_id: int, conversation_id: str, channel: str, status: str) -> bool:
+    """We told a person we would text them; True when the text went, else a person follows up (a hand-off)."""
+    with session_scope() as session:
+        return handoffs.promised_text(session, case_id, conversation_id, channel, status)

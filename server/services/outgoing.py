@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server import closing_sender
-from server.channels.sms.send import send_sms
 from server.domain import closing, meetings
+from server.domain.db import session_scope
+from server.services import texts
 
 # A text to send: case, kind ("invite", "meeting_confirmation", ...), number and words.
 Text = meetings.Text
@@ -26,8 +26,12 @@ NOTHING = Outgoing()
 
 async def send(outgoing: Outgoing) -> list[str]:
     """Send everything (or put it in the local outbox); returns where each plain text got to."""
-    statuses = [await send_sms(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
-    await closing_sender.send(list(outgoing.last))
+    statuses = [await texts.send(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
+    for last in outgoing.last:
+        # The case's last message: whether it went is recorded on the case (server.domain.closing decides).
+        status = await texts.send(last.case_id, "closing", last.to, last.body)
+        with session_scope() as session:
+            closing.told(session, last.case_id, "sms", status)
     return statuses
 
 

@@ -1,8 +1,8 @@
 """A text in, the texts back: the text as one inbound message, and the bot's messages as few texts as fit
 (numbered choices: "Reply 1 for Yes."). Late answers go out as new texts.
 
-What a text gets before the conversation sees it (HELP, START, nothing after a STOP) is the domain's rule
-(server.domain.outbound); everything goes through the same path as the web chat (server.inbound).
+What a text gets before the conversation sees it (HELP, START, nothing after a STOP) is the domain's rule, asked
+through server.services.texts; everything goes through the same path as the web chat (server.services.inbound).
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from dialogue.reading import is_stop, keyword
 from easyread.render import Rendered
 from easyread.sms_words import as_texts, choice_for
-from server import inbound
-from server.channels.sms import send
 from server.clients.rasa import RasaClient
-from server.domain import cases, conversations, invite_codes, outbound
-from server.domain.db import session_scope
+from server.domain import cases, invite_codes
 from server.domain.outbound import TextRule
+from server.services import inbound, texts
 
 CHANNEL = "sms"
 # The message key each rule answers with ("" for nothing); the conversation answers the rest.
@@ -27,15 +25,12 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
     phone = cases.sender_phone(raw_from)
     conversation_id = f"{CHANNEL}:{phone}"
     stop = is_stop(body)
-    with session_scope() as session:
-        rule = outbound.rule_for_text(session, phone, keyword(body), stop)
-        conversation = conversations.get(session, conversation_id)
-        choices = dict(conversation.choices) if conversation else {}
-    by_rule = ANSWERS.get(rule)
+    before = texts.incoming(phone, conversation_id, keyword(body), stop)
+    by_rule = ANSWERS.get(before.rule)
     message = inbound.Inbound(
         channel=CHANNEL,
         conversation_id=conversation_id,
-        text=body if by_rule is not None else choice_for(body, choices) or body,
+        text=body if by_rule is not None else choice_for(body, before.choices) or body,
         attempt_key=invite_codes.attempt_key(CHANNEL, phone),
         phone=phone,
         external_id=sid,
@@ -45,12 +40,7 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
     if reply.duplicate_of is not None:
         return reply.duplicate_of
     bodies, offered = as_texts(reply.messages, reply.language)
-    with session_scope() as session:
-        if rule is TextRule.CONVERSATION:
-            conversations.offer_choices(session, conversation_id, offered)
-        if reply.message_id is not None:
-            conversations.save_reply(session, reply.message_id, bodies)
-        outbound.text_answered(session, phone, reply.case_id, rule, stop)
+    texts.answered(before, phone, conversation_id, reply.message_id, reply.case_id, bodies, offered, stop)
     return bodies
 
 
@@ -59,9 +49,8 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
     phone = pending.conversation_id.removeprefix(f"{CHANNEL}:")
     bodies, offered = as_texts(messages, inbound.language_now(pending))
     for body in bodies:
-        await send.send_sms(pending.case_id, "reply", phone, body)
-    with session_scope() as session:
-        conversations.offer_choices(session, pending.conversation_id, offered)
+        await texts.send(pending.case_id, "reply", phone, body)
+    texts.offered(pending.conversation_id, offered)
 
 
 inbound.DELIVERERS[CHANNEL] = deliver_late

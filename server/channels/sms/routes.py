@@ -10,8 +10,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from server import limits
 from server.channels.signature import signed_form
 from server.channels.sms import receive, twiml
-from server.domain import cases, outbound
-from server.domain.db import session_scope
+from server.domain import cases
+from server.services import texts
 
 router = APIRouter(prefix="/twilio", tags=["twilio"])
 
@@ -40,6 +40,5 @@ async def delivery_status(request: Request) -> Response:
     code = params.get("ErrorCode")
     # ASCII digits only: "¹".isdigit() is true, and int() of it fails.
     error_code = int(code) if code and code.isascii() and code.isdigit() else None
-    with session_scope() as session:
-        outbound.delivery_status(session, sid, status.lower()[:20], error_code)
+    texts.delivered(sid, status.lower()[:20], error_code)
     return Response(status_code=204)

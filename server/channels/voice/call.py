@@ -1,7 +1,7 @@
 """The phone channel (Twilio Voice): one webhook request per turn of a call, answered with TwiML.
 
 A call translates; it does not decide. What the person says (Twilio's SpeechResult) or the choice their key
-stands for goes through `server.inbound.handle` like a chat or a text, and the bot's messages come back as
+stands for goes through `server.services.inbound.handle` like a chat or a text, and the bot's messages come back as
 audio (`<Play>`, rendered by easyread.audio; `<Say>` when that fails) inside a `<Gather>` that listens for the
 next answer. The choices are keys 1, 2, 3...; 9 says it again and 0 asks for a person (easyread.spoken).
 
@@ -28,15 +28,13 @@ from dialogue.reading import asks_for_person, is_stop
 from dialogue.stages import KEYS_ONLY
 from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
-from server import inbound
-from server.channels.sms import send
 from server.channels.voice import twiml
 from server.channels.voice.prompts import audio_cache, prune_if_due
 from server.channels.voice.twiml import Answer
 from server.clients.rasa import RasaClient
-from server.domain import cases, conversations, handoffs, invite_codes, outbound
-from server.domain.db import session_scope
+from server.domain import cases, invite_codes
 from server.services import calls as calls_service
+from server.services import conversations, handoffs, inbound, texts
 from server.settings import get_settings
 
 CHANNEL = "voice"
@@ -139,23 +137,13 @@ def _listen(answer: Answer, state: CallState, choices: list[spoken.Choice], spee
         }
 
 
-def _stage(conversation_id: str) -> tuple[str | None, int | None, str]:
-    """Where the conversation is: its stage, its case and its language (None, None, default when new)."""
-    with session_scope() as session:
-        conversation = conversations.get(session, conversation_id)
-        if conversation is None:
-            return None, None, get_settings().default_language
-        return conversation.stage, conversation.case_id, conversation.language
-
-
 def _choices(state: CallState, language: str) -> list[spoken.Choice]:
     found = (spoken.choice(key, language) for key in state.choices)
     return [c for c in found if c is not None]
 
 
-def _ask_keys(call: Call, language: str, intro: list[str], silences: int = 0) -> Answer:
+def _ask_keys(call: Call, language: str, stage: str | None, intro: list[str], silences: int = 0) -> Answer:
     """Say `intro`, then the keys offered last turn again, without asking the dialogue anything."""
-    stage, _, _ = _stage(call.conversation_id)
     choices = _choices(call.state, language)
     answer = Answer(language)
     answer.listen = [
@@ -166,9 +154,8 @@ def _ask_keys(call: Call, language: str, intro: list[str], silences: int = 0) ->
     return answer
 
 
-async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
+async def _turn(rasa: RasaClient, call: Call, before: str | None, words: str) -> str:
     """Send what the person said or chose through the one inbound path, and answer with the bot's messages."""
-    before, _, _ = _stage(call.conversation_id)
     reply = await inbound.handle(
         rasa,
         inbound.Inbound(
@@ -184,7 +171,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
     if reply.duplicate_of is not None:
         # Twilio asked for this turn again: the same answer, and nothing happens twice.
         return reply.duplicate_of[0] if reply.duplicate_of else twiml.hang_up()
-    after, _, _ = _stage(call.conversation_id)
+    after = reply.stage
     language = reply.language
     answer = Answer(language)
     said = [m.text for m in reply.messages if m.text.strip()]
@@ -200,8 +187,7 @@ async def _turn(rasa: RasaClient, call: Call, words: str) -> str:
         _listen(answer, state, choices)
     said_xml = await answer.twiml()
     if reply.message_id is not None:
-        with session_scope() as session:
-            conversations.save_reply(session, reply.message_id, [said_xml])
+        conversations.answered_with(reply.message_id, [said_xml])
     if reply.ring_back and reply.case_id is not None:
         # The number on file, never the number that rang: that call is the one we can be sure of.
         await calls_service.ring_back(reply.case_id, f"{get_settings().public_base_url.rstrip('/')}/twilio/voice")
@@ -220,15 +206,16 @@ def _next_state(state: CallState, messages: list[Rendered], language: str) -> Ca
     return replace(following, choices=choices, prompt=audio or "")
 
 
-def _silence(call: Call, language: str, case_id: int | None) -> Answer:
+def _silence(call: Call, where: conversations.Where) -> Answer:
     """No words and no keys: ask once more; the second time, offer a text and end. Nothing is recorded."""
+    language, case_id = where.language, where.case_id
     if call.state.silences == 0:
         again = audio_cache().text_of(call.state.prompt) if call.state.prompt else None
         intro = [text("voice.silence_once", language), *([again] if again else [])]
-        return _ask_keys(call, language, intro, silences=1)
+        return _ask_keys(call, language, where.stage, intro, silences=1)
     answer = Answer(language)
     answer.hangup = True
-    if case_id is None or _opted_out(call.phone):
+    if case_id is None or texts.is_opted_out(call.phone):
         answer.before = [text("voice.still_silent", language)]
         answer.after = [text("voice.goodbye", language)]
         return answer
@@ -240,11 +227,6 @@ def _silence(call: Call, language: str, case_id: int | None) -> Answer:
     return answer
 
 
-def _opted_out(phone: str) -> bool:
-    with session_scope() as session:
-        return outbound.is_opted_out(session, phone)
-
-
 async def _text_instead(call: Call, language: str, case_id: int | None, pressed: str) -> Answer:
     """After "Press 1 and we will send you a text instead": send it (or not) and say goodbye."""
     answer = Answer(language)
@@ -252,9 +234,8 @@ async def _text_instead(call: Call, language: str, case_id: int | None, pressed:
     if pressed != "1" or case_id is None:
         answer.before = [text("voice.goodbye", language)]
         return answer
-    status = await send.send_sms(case_id, "voice_text", call.phone, text("voice.text_instead", language))
-    with session_scope() as session:
-        went = handoffs.promised_text(session, case_id, call.conversation_id, CHANNEL, status)
+    status = await texts.send(case_id, "voice_text", call.phone, text("voice.text_instead", language))
+    went = handoffs.promised_text(case_id, call.conversation_id, CHANNEL, status)
     answer.before = [text("voice.texted" if went else "voice.text_failed", language)]
     return answer
 
@@ -266,24 +247,25 @@ async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mappin
     call = Call(params["CallSid"][:40], caller(params), CallState.from_query(query), known_caller(params))
     digits = params.get("Digits", "").strip()
     words = params.get("SpeechResult", "").strip()[:2000]
-    stage, case_id, language = _stage(call.conversation_id)
+    where = conversations.where(call.conversation_id)
+    stage, case_id, language = where.stage, where.case_id, where.language
     if call.state.step == TEXT_STEP:
         return await (await _text_instead(call, language, case_id, digits)).twiml()
     if "t" not in query:
         # The call has just been answered: start as if they had said hello.
-        return await _turn(rasa, call, "/greet")
+        return await _turn(rasa, call, stage, "/greet")
     if digits:
         choices = _choices(call.state, language)
         payload = spoken.payload_for(digits[-1], choices, call.state.page) if len(digits) == 1 else None
         if payload == spoken.MORE:
             more = replace(call.state, page=call.state.page + 1)
-            return await _ask_keys(replace(call, state=more), language, []).twiml()
+            return await _ask_keys(replace(call, state=more), language, stage, []).twiml()
         if payload is None:
-            return await _ask_keys(call, language, [text("voice.wrong_key", language)]).twiml()
-        return await _turn(rasa, call, payload)
+            return await _ask_keys(call, language, stage, [text("voice.wrong_key", language)]).twiml()
+        return await _turn(rasa, call, stage, payload)
     if words:
         if stage in KEYS_ONLY and not is_stop(words) and not asks_for_person(words):
             # Consent by phone is confirmed with a key: a misheard "yes" must never be recorded.
-            return await _ask_keys(call, language, [text("voice.keys_only", language)]).twiml()
-        return await _turn(rasa, call, words)
-    return await _silence(call, language, case_id).twiml()
+            return await _ask_keys(call, language, stage, [text("voice.keys_only", language)]).twiml()
+        return await _turn(rasa, call, stage, words)
+    return await _silence(call, where).twiml()

@@ -15,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 
 from easyread.languages import available
 from easyread.render import text
-from server.domain import cases, invite_codes
-from server.domain.db import session_scope
+from server.domain import invite_codes
 from server.limits import client_address
+from server.services import conversations
 from server.settings import get_settings
 
 router = APIRouter(include_in_schema=False)
@@ -55,27 +55,11 @@ def page_language(request: Request) -> str:
     return get_settings().default_language
 
 
-def case_language(request: Request, invite_code: str) -> str | None:
-    """The language of the case an invitation code is for, or None.
-
-    The page's language would tell a guesser that a code is real, so looking one up here counts against the
-    same limit as typing codes into the chat (a wrong one is a failed attempt; a locked address is not told)."""
-    if not invite_codes.looks_like_code(invite_code):
-        return None
-    key = invite_codes.attempt_key("web", client_address(request))
-    with session_scope() as session:
-        if invite_codes.locked(session, key, get_settings().code_attempts_per_hour):
-            return None
-        case = cases.by_invite_code(session, invite_code)
-        if case is None:
-            invite_codes.record_attempt(session, key, success=False)
-            return None
-        return case.language
-
-
 def _page(request: Request, invite_code: str | None) -> HTMLResponse:
     spoken = available()
-    found = case_language(request, invite_code) if invite_code else None
+    # The page's language would tell a guesser that a code is real: the look-up counts as a try of the code.
+    key = invite_codes.attempt_key("web", client_address(request))
+    found = conversations.language_of_code(invite_code, key) if invite_code else None
     language = found if found in spoken else page_language(request)
     words = {key: text(f"web.{key}", language) for key in PAGE_WORDS}
     # Every language's page words, so the page can change with the conversation without a reload.

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from easyread.render import Rendered
-from server import inbound, limits
+from server import limits
 from server.channels.voice import prompts
 from server.channels.web import wire
 from server.channels.web.wire import BotMessage, ChatIn
-from server.domain import conversations, invite_codes
-from server.domain.db import session_scope
+from server.domain import invite_codes
 from server.limits import client_address, limits_of
+from server.services import conversations, inbound
 
 router = APIRouter(tags=["web chat"])
 
@@ -52,10 +52,8 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
     """An answer that came after the page was answered: kept until the page asks for it."""
     # The language after Rasa answered: the late answer may be the one that switched it.
     language = inbound.language_now(pending) if pending.case_id is not None else None
-    with session_scope() as session:
-        for message in messages:
-            body = json.dumps(wire.with_lang(message.as_dict(), language))
-            conversations.store_outbound(session, pending.conversation_id, body)
+    bodies = [json.dumps(wire.with_lang(message.as_dict(), language)) for message in messages]
+    conversations.keep_for_page(pending.conversation_id, bodies)
 
 
 inbound.DELIVERERS["web"] = deliver_late
@@ -64,5 +62,4 @@ inbound.DELIVERERS["web"] = deliver_late
 @router.get("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)
 def waiting_messages(sender: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]) -> Any:
     """Answers that came late (the helper was busy): the page asks for them after a "we will reply soon"."""
-    with session_scope() as session:
-        return [json.loads(body) for body in conversations.take_waiting(session, f"web:{sender}")]
+    return [json.loads(body) for body in conversations.waiting(f"web:{sender}")]

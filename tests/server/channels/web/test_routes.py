@@ -1,5 +1,5 @@
 """The web chat through its HTTP boundary: POST /chat/messages in the shape of Rasa's REST channel, through
-server.inbound to the dialogue, and the bot's messages back as a JSON list."""
+server.services.inbound to the dialogue, and the bot's messages back as a JSON list."""
 
 from __future__ import annotations
 

@@ -54,6 +54,8 @@ class Reply:
     duplicate_of: list[str] | None = field(default=None)
     # The person asked us to ring them back on the number on file (an inbound call we could not be sure of).
     ring_back: bool = False
+    # The conversation's stage after this message (None when it has no case yet).
+    stage: str | None = None
 
 
 def say(name: str, language: str, channel: str, **args: object) -> Rendered:
@@ -140,7 +142,7 @@ def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRas
     responses = dialogue.answer(session, conversation, text, NO_MODEL, message.verified)
     reply.ring_back = dialogue.rings_back(responses)
     conversations.mark_answered(session, stored)
-    reply.language = conversation.language
+    reply.language, reply.stage = conversation.language, conversation.stage
     reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
     return None
 
@@ -156,6 +158,7 @@ class Answer:
     # The conversation's language after Rasa answered: the person may have just switched it.
     language: str
     ring_back: bool = False
+    stage: str | None = None
 
 
 async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
@@ -169,9 +172,9 @@ async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
             return Answer([], pending.language)
         responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
         conversations.mark_answered(session, row)
-        language = conversation.language
+        language, stage = conversation.language, conversation.stage
         messages = dialogue.rendered(responses, language, pending.channel)
-    return Answer(messages, language, dialogue.rings_back(responses))
+    return Answer(messages, language, dialogue.rings_back(responses), stage)
 
 
 async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
@@ -230,13 +233,14 @@ async def handle(rasa: RasaClient, message: Inbound) -> Reply:
         try:
             answer = await task
             reply.messages, reply.language, reply.ring_back = answer.messages, answer.language, answer.ring_back
+            reply.stage = answer.stage
         except RasaUnavailable:
             _answered(pending.message_id)
             reply.messages = [say("error_try_again", reply.language, message.channel)]
         return reply
     try:
         answer = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
-        reply.messages, reply.language = answer.messages, answer.language
+        reply.messages, reply.language, reply.stage = answer.messages, answer.language, answer.stage
     except TimeoutError:
         # Slow: answer "we got it" now (Twilio gives up after 15 s) and send the real answer when it comes.
         late = asyncio.create_task(_finish_late(task, pending))

@@ -1,0 +1,67 @@
+"""A conversation, as the channels need it between turns: where it is, what was answered (for a retry), and
+the answers that came late and wait for the chat page. Taking a message is server.services.inbound.
+
+Each function is its own unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.domain import cases, conversations, invite_codes
+from server.domain.db import session_scope
+from server.settings import get_settings
+
+
+@dataclass(frozen=True)
+class Where:
+    """A conversation's stage, case and language (no stage or case, and the default language, when new)."""
+
+    stage: str | None
+    case_id: int | None
+    language: str
+
+
+def where(conversation_id: str) -> Where:
+    with session_scope() as session:
+        conversation = conversations.get(session, conversation_id)
+        if conversation is None:
+            return Where(None, None, get_settings().default_language)
+        return Where(conversation.stage, conversation.case_id, conversation.language)
+
+
+def answered_with(message_id: int, bodies: list[str]) -> None:
+    """What a message was answered with in the channel's wire format, so a retried webhook gets exactly that."""
+    with session_scope() as session:
+        conversations.save_reply(session, message_id, bodies)
+
+
+def keep_for_page(conversation_id: str, bodies: list[str]) -> None:
+    """Answers that came late, kept until the person's page fetches them."""
+    with session_scope() as session:
+        for body in bodies:
+            conversations.store_outbound(session, conversation_id, body)
+
+
+def waiting(conversation_id: str) -> list[str]:
+    """Late answers not yet shown, oldest first; each is handed out once."""
+    with session_scope() as session:
+        return conversations.take_waiting(session, conversation_id)
+
+
+def language_of_code(code: str, attempt_key: str) -> str | None:
+    """The language of the case an invitation code opens, or None.
+
+    Telling it would tell a guesser that a code is real, so a look-up counts against the same limit as typing
+    codes into the chat: a wrong one is a failed attempt, and an address that is locked out is not told."""
+    if not invite_codes.looks_like_code(code):
+        return None
+    with session_scope() as session:
+        counter = invite_codes.counter(session)
+        if counter.locked(attempt_key, get_settings().code_attempts_per_hour):
+            return None
+        case = cases.by_invite_code(session, code)
+        if case is None:
+            counter.failed(attempt_key)
+            return None
+        return case.language

@@ -1,0 +1,127 @@
+"""Texts: sending one (recorded first, then sent through Twilio, or kept in the local outbox when there is no
+account), where a sent one got to, and the texting rules around a text that comes in (HELP, START, nothing
+after a STOP: server.domain.outbound decides them).
+
+Each function is its own unit of work; the SMS channel (server/channels/sms/) only translates Twilio's wire
+format to and from these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from starlette.concurrency import run_in_threadpool
+
+from easyread.sms_words import fitted
+from server.clients.twilio import SendError, TwilioGateway
+from server.domain import conversations, outbound
+from server.domain.db import session_scope
+from server.domain.models import Case
+from server.domain.outbound import TextRule
+from server.settings import get_settings
+
+# Twilio's error for a number that has texted STOP to Twilio itself.
+OPTED_OUT = 21610
+
+
+@lru_cache(maxsize=4)
+def _gateway(sid: str, token: str, sender: str, base_url: str | None) -> TwilioGateway:
+    return TwilioGateway(sid, token, sender, api_base_url=base_url)
+
+
+def gateway() -> TwilioGateway | None:
+    """The Twilio client for the configured account, or None when there is none (texts go to the outbox)."""
+    settings = get_settings()
+    if not (settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from_number):
+        return None
+    return _gateway(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        settings.twilio_from_number,
+        settings.twilio_api_base_url,
+    )
+
+
+async def send(case_id: int | None, kind: str, to: str, body: str) -> str:
+    """Send one text and return where it got to: queued, outbox, blocked (opted out) or failed."""
+    # A long Polish text goes without its accents rather than in more than 3 parts (easyread.sms_words.fitted).
+    body = fitted(body)
+    with session_scope() as session:
+        case = session.get(Case, case_id) if case_id is not None else None
+        row = outbound.record(session, case, kind, to, body)
+        if row.status == "blocked":
+            return "blocked"
+        message_id = row.id
+    client = gateway()
+    if client is None:
+        with session_scope() as session:
+            outbound.mark(session, message_id, "outbox")
+        return "outbox"
+    callback = get_settings().public_base_url.rstrip("/") + "/twilio/status"
+    try:
+        sid = await run_in_threadpool(client.send_sms, to, body, callback)
+    except SendError as exc:
+        with session_scope() as session:
+            if exc.code == OPTED_OUT:
+                # Twilio knows of a STOP we missed: remember it so we stop trying.
+                outbound.opt_out(session, to, case_id)
+            outbound.mark(session, message_id, "blocked" if exc.code == OPTED_OUT else "failed", error_code=exc.code)
+        return "failed"
+    with session_scope() as session:
+        outbound.mark(session, message_id, "queued", sid=sid)
+    return "queued"
+
+
+def delivered(sid: str, status: str, error_code: int | None) -> None:
+    """Twilio's word on where a text we sent got to (its status callback); a text that is not ours is ignored."""
+    with session_scope() as session:
+        outbound.delivery_status(session, sid, status, error_code)
+
+
+def is_opted_out(phone: str) -> bool:
+    with session_scope() as session:
+        return outbound.is_opted_out(session, phone)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What applies to a text before the conversation sees it."""
+
+    rule: TextRule
+    # The numbered choices the last text offered ("Reply 1 for Yes"): digit -> payload.
+    choices: dict[str, str]
+
+
+def incoming(phone: str, conversation_id: str, word: str, stop: bool) -> Incoming:
+    """The texting rule for a text (`word`: the text as one keyword; `stop`: whether it is an opt-out word)."""
+    with session_scope() as session:
+        rule = outbound.rule_for_text(session, phone, word, stop)
+        conversation = conversations.get(session, conversation_id)
+        return Incoming(rule, dict(conversation.choices) if conversation else {})
+
+
+def answered(
+    incoming: Incoming,
+    phone: str,
+    conversation_id: str,
+    message_id: int | None,
+    case_id: int | None,
+    bodies: list[str],
+    offered: dict[str, str],
+    stop: bool,
+) -> None:
+    """A text has been answered with `bodies` (once: never for a retry): remember the answer for a retry and the
+    choices it offered, and apply the rule's consequence (START opts back in; an opt-out word stops every text)."""
+    with session_scope() as session:
+        if incoming.rule is TextRule.CONVERSATION:
+            conversations.offer_choices(session, conversation_id, offered)
+        if message_id is not None:
+            conversations.save_reply(session, message_id, bodies)
+        outbound.text_answered(session, phone, case_id, incoming.rule, stop)
+
+
+def offered(conversation_id: str, choices: dict[str, str]) -> None:
+    """The numbered choices a late answer's texts offered."""
+    with session_scope() as session:
+        conversations.offer_choices(session, conversation_id, choices)
