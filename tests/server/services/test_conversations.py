@@ -37,7 +37,9 @@ def test_a_new_conversation_is_nowhere_yet_and_a_joined_one_is_at_its_stage(sett
     code = _case()
     with session_scope() as session:
         conversation = conversations.get_or_create(session, "web:someone-1", "web", "en")
-        conversations.attach(session, conversation, cases.by_invite_code(session, code))
+        case = cases.by_invite_code(session, code)
+        assert case is not None
+        conversations.attach(session, conversation, case)
     joined = conversation_service.where("web:someone-1")
     assert joined.case_id is not None and joined.language == "pl" and joined.stage
 
@@ -56,7 +58,8 @@ def test_the_answer_to_a_message_is_kept_for_a_retry(settings_env: str) -> None:
         message_id = conversations.store_inbound(session, conversation, "hello", "SM1").id
     conversation_service.answered_with(message_id, ["<Response/>"])
     with session_scope() as session:
-        assert session.get(Message, message_id).reply == ["<Response/>"]
+        message = session.get(Message, message_id)
+        assert message is not None and message.reply == ["<Response/>"]
         assert conversations.by_external_id(session, "SM1") is not None
 
 
