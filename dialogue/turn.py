@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from server.domain import councils
 from server.domain.models import Case, Conversation
 
 
@@ -14,7 +15,6 @@ class Turn:
     session: Session
     conversation: Conversation
     case: Case
-    council_name: str
     # What the person typed or said (or the button's payload).
     text: str = ""
     responses: list[dict[str, object]] = field(default_factory=list)
@@ -24,6 +24,11 @@ class Turn:
     # can be spoofed, so its consent answers wait for a call back (`ring_back`).
     verified: bool = True
     ring_back: bool = False
+
+    @property
+    def council_name(self) -> str:
+        """Read only when said (the greeting): most turns never need it."""
+        return councils.get(self.session, self.case.council_id).name
 
     @property
     def channel(self) -> str:

@@ -11,17 +11,21 @@ import logging
 from sqlalchemy.orm import Session
 
 from actions.consent import current_state
-from dialogue import engine
-from dialogue.reading import NO_MODEL, Move, Understanding, doubtful, read
+from dialogue import answers, engine
+from dialogue.reading import NO_MODEL, Move, Understanding, asks_for_person, doubtful, is_stop, read
 from dialogue.stages import Kind, stage
 from dialogue.turn import Turn
 from easyread.render import Rendered, render
-from server.domain import councils, invite_codes
+from server.domain import invite_codes
 from server.domain.models import Case, Conversation
 
 log = logging.getLogger(__name__)
 # A response's argument naming the language to render it in, when it is not the one the message came in.
 LANGUAGE_ARG = "language"
+# Whole replies that are plainly a yes, a no or "carry on", in any language we speak.
+SURE_WORDS = frozenset(
+    (*answers.NEXT_WORDS, *(w for ws in answers.YES_WORDS.values() for w in ws), *answers.NO_WORDS["pl"])
+) | frozenset(answers.NO_WORDS["en"])
 # Read without the model, these are all they can be.
 SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP)
 
@@ -30,7 +34,7 @@ def _turn(session: Session, conversation: Conversation, text: str) -> Turn | Non
     case = session.get(Case, conversation.case_id) if conversation.case_id is not None else None
     if case is None:
         return None
-    return Turn(session, conversation, case, councils.get(session, case.council_id).name, text)
+    return Turn(session, conversation, case, text)
 
 
 def needs_model(session: Session, conversation: Conversation, text: str) -> bool:
@@ -50,6 +54,18 @@ def needs_model(session: Session, conversation: Conversation, text: str) -> bool
     if reading.move is not Move.ANSWER:
         return True
     return here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
+
+
+def may_need_model(text: str) -> bool:
+    """Whether typed words might need the model, judged from the words alone, before the conversation is read:
+    `needs_model` decides; this only lets the model start early. Not a button, a number, a code, an opt-out or
+    asking for a person, or a lone yes, no or "ok"."""
+    words = text.strip()
+    if not words or words.startswith("/") or words.isdigit() or invite_codes.looks_like_code(words):
+        return False
+    if is_stop(words) or asks_for_person(words):
+        return False
+    return answers.normal(words) not in SURE_WORDS
 
 
 def answer(

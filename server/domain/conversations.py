@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from server.domain import audit, cases, invite_codes
@@ -52,6 +52,15 @@ def mark_answered(session: Session, message: Message | None) -> None:
     if message is not None:
         message.processed = True
         session.flush()
+
+
+def claim(session: Session, message_id: int) -> bool:
+    """Take an unanswered message to answer it now, in one statement: False when it is gone or already answered
+    (another server, or the retry loop, got there first). Undone with the rest if the unit of work fails."""
+    claimed = session.execute(
+        update(Message).where(Message.id == message_id, Message.processed.is_(False)).values(processed=True)
+    )
+    return bool(getattr(claimed, "rowcount", 0))
 
 
 def by_external_id(session: Session, external_id: str) -> Message | None:

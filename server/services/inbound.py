@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from dialogue.reading import NO_MODEL
+from dialogue.reading import NO_MODEL, Understanding
 from easyread.render import Rendered, render
 from easyread.render import text as words
 from server import dialogue, safety
@@ -161,17 +162,18 @@ class Answer:
     stage: str | None = None
 
 
-async def answer_from_rasa(rasa: RasaClient, pending: ForRasa) -> Answer:
-    """Understand the words with Rasa, then answer them; raises RasaUnavailable and leaves the message waiting."""
-    nlu = await rasa.parse(pending.text)
+async def answer_from_rasa(
+    rasa: RasaClient, pending: ForRasa, parse: asyncio.Task[Understanding] | None = None
+) -> Answer:
+    """Understand the words with Rasa (`parse`, when already asked), then answer them; raises RasaUnavailable and
+    leaves the message waiting."""
+    nlu = await (parse if parse is not None else rasa.parse(pending.text))
     # One unit of work: the dialogue's turn, and the message marked answered with it.
     with session_scope() as session:
-        row = session.get(Message, pending.message_id)
         conversation = conversations.get(session, pending.conversation_id)
-        if row is None or conversation is None or row.processed:
+        if conversation is None or not conversations.claim(session, pending.message_id):
             return Answer([], pending.language)
         responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
-        conversations.mark_answered(session, row)
         language, stage = conversation.language, conversation.stage
         messages = dialogue.rendered(responses, language, pending.channel)
     return Answer(messages, language, dialogue.rings_back(responses), stage)
@@ -211,23 +213,52 @@ def _earlier(session: Session, external_id: str | None) -> Reply | None:
     return Reply([], duplicate_of=earlier.reply or [])
 
 
-async def handle(rasa: RasaClient, message: Inbound) -> Reply:
-    """Store, link, understand and answer one message. A retry gets `duplicate_of`: the earlier answer's bodies."""
+def _take(message: Inbound) -> tuple[Reply, ForRasa | None]:
+    """One unit of work: recognise a retry, store the message, link it, and answer it if it needs no model."""
     reply = Reply([])
     with session_scope() as session:
         repeated = _earlier(session, message.external_id)
         if repeated is not None:
-            return repeated
+            return repeated, None
         try:
             with session.begin_nested():
                 pending = _answer_directly(session, message, reply)
         except IntegrityError:
             # The same message at the same moment (two webhook calls in a race): the one stored first answers.
             repeated = _earlier(session, message.external_id)
-            return repeated or Reply([], duplicate_of=[])
+            return repeated or Reply([], duplicate_of=[]), None
+    return reply, pending
+
+
+def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understanding] | None:
+    """Start understanding typed words now, while the message is stored: Rasa works in its own process, so the
+    turn costs about one parse rather than a parse plus the storing. Words that plainly need no model (a button,
+    a number, a lone "yes") are not sent; a parse started for nothing is dropped."""
+    if message.answer_with is not None or not dialogue.may_need_model(message.text):
+        return None
+    return asyncio.create_task(rasa.parse(message.text))
+
+
+def _drop(parse: asyncio.Task[Understanding] | None) -> None:
+    if parse is not None:
+        parse.cancel()
+        # Rasa may already have failed: the failure is expected and nobody waits for it.
+        parse.add_done_callback(lambda task: task.cancelled() or task.exception())
+
+
+async def handle(rasa: RasaClient, message: Inbound) -> Reply:
+    """Store, link, understand and answer one message. A retry gets `duplicate_of`: the earlier answer's bodies."""
+    parse = _parse_ahead(rasa, message)
+    try:
+        # In a worker thread, so the parse goes out and Rasa works while the database does.
+        reply, pending = await run_in_threadpool(_take, message)
+    except BaseException:
+        _drop(parse)
+        raise
     if pending is None:
+        _drop(parse)
         return reply
-    task = asyncio.create_task(answer_from_rasa(rasa, pending))
+    task = asyncio.create_task(answer_from_rasa(rasa, pending, parse))
     if pending.channel not in DELIVERERS:
         # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
         try:
