@@ -1,9 +1,11 @@
 """Limits that keep one sender from drowning everyone else: messages per phone number, per address and per
-chat, in a sliding window; and the size of any request body.
+chat, in a moving window; and the size of any request body.
 
-Counts are kept in this process's memory: with several servers, each counts on its own, so a sender gets up to
-the limit times the number of servers. Set REDIS_URL and the servers share their counts in Redis instead. Keys
-are hashes, never the number or address itself.
+The counting is done by the `limits` package (its moving window: a hit is refused while `limit` hits were let
+through in the last `RATE_LIMIT_WINDOW_SECONDS`, and a refused hit does not count). Counts are kept in this
+process's memory: with several servers, each counts on its own, so a sender gets up to the limit times the number
+of servers. Set REDIS_URL and the servers share their counts in Redis instead (keys `casetracking:limit:...`).
+Keys are hashes, never the number or address itself.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import hashlib
 import json
 import logging
 import re
-import time
-import uuid
-from collections import deque
 from collections.abc import Callable
-from typing import Protocol
 
 from fastapi import Request
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage.redis.redispy import RedispyBridge
+from limits.aio.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,82 +28,7 @@ from easyread.render import text
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
-
-
-class Window(Protocol):
-    async def allow(self, key: str) -> bool: ...
-
-    async def close(self) -> None: ...
-
-
-class MemoryWindow:
-    """At most `limit` hits per key in any `seconds` long stretch, counted in this process."""
-
-    def __init__(self, limit: int, seconds: float) -> None:
-        self.limit, self.seconds = limit, seconds
-        self._hits: dict[str, deque[float]] = {}
-        self._since_sweep = 0
-
-    async def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        hits = self._hits.setdefault(key, deque())
-        while hits and hits[0] <= now - self.seconds:
-            hits.popleft()
-        self._sweep(now)
-        if len(hits) >= self.limit:
-            return False
-        hits.append(now)
-        return True
-
-    def _sweep(self, now: float) -> None:
-        """Now and then forget senders that have been quiet for a whole window, so memory stays small."""
-        self._since_sweep += 1
-        if self._since_sweep < 1000:
-            return
-        self._since_sweep = 0
-        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.seconds]:
-            del self._hits[key]
-
-    async def close(self) -> None:
-        self._hits.clear()
-
-
-class RedisWindow:
-    """The same window in Redis, shared by every server: a sorted set of hit times per key."""
-
-    def __init__(self, url: str, name: str, limit: int, seconds: float) -> None:
-        from redis.asyncio import Redis
-
-        self.limit, self.seconds, self.name = limit, seconds, name
-        self._redis = Redis.from_url(url)
-        # When Redis cannot be reached, this server counts on its own rather than failing every message.
-        self._fallback = MemoryWindow(limit, seconds)
-
-    def redis_key(self, key: str) -> str:
-        return f"casetracking:limit:{self.name}:{key}"
-
-    async def allow(self, key: str) -> bool:
-        now = time.time()
-        redis_key = self.redis_key(key)
-        hit = uuid.uuid4().hex
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zremrangebyscore(redis_key, 0, now - self.seconds)
-                pipe.zcard(redis_key)
-                pipe.zadd(redis_key, {hit: now})
-                pipe.expire(redis_key, int(self.seconds) + 1)
-                _, count, _, _ = await pipe.execute()
-            if int(count) >= self.limit:
-                # Refused hits do not count: a sender who waits gets through once the window moves on.
-                await self._redis.zrem(redis_key, hit)
-                return False
-        except RedisError:
-            log.warning("Redis unavailable: abuse limits are counted by this server alone")
-            return await self._fallback.allow(key)
-        return True
-
-    async def close(self) -> None:
-        await self._redis.aclose()
+REDIS_PREFIX = "casetracking:limit"
 
 
 def key_for(kind: str, value: str) -> str:
@@ -115,25 +42,40 @@ class Limits:
     def __init__(self) -> None:
         settings = get_settings()
         seconds = settings.rate_limit_window_seconds
-        sizes = {
-            "number": settings.messages_per_number,
-            "address": settings.messages_per_address,
-            "chat": settings.messages_per_chat,
+        self.items: dict[str, RateLimitItem] = {
+            kind: RateLimitItemPerSecond(limit, multiples=seconds)
+            for kind, limit in (
+                ("number", settings.messages_per_number),
+                ("address", settings.messages_per_address),
+                ("chat", settings.messages_per_chat),
+            )
         }
-        self.windows: dict[str, Window] = {
-            name: RedisWindow(settings.redis_url, name, limit, seconds)
-            if settings.redis_url
-            else MemoryWindow(limit, seconds)
-            for name, limit in sizes.items()
-        }
+        # In this process; with REDIS_URL, also what this server counts on its own when Redis cannot be reached,
+        # rather than failing every message.
+        self._memory = MemoryStorage()
+        self._local = MovingWindowRateLimiter(self._memory)
+        self._redis: RedisStorage | None = None
+        self._shared: MovingWindowRateLimiter | None = None
+        if settings.redis_url:
+            self._redis = RedisStorage("async+" + settings.redis_url, implementation="redispy", key_prefix=REDIS_PREFIX)
+            self._shared = MovingWindowRateLimiter(self._redis)
 
     async def allow(self, kind: str, value: str) -> bool:
         """False when `value` (a phone number, an address, a chat) has sent too much lately."""
-        return await self.windows[kind].allow(key_for(kind, value))
+        item, key = self.items[kind], key_for(kind, value)
+        if self._shared is not None:
+            try:
+                return await self._shared.hit(item, kind, key)
+            except RedisError:
+                log.warning("Redis unavailable: abuse limits are counted by this server alone")
+        return await self._local.hit(item, kind, key)
 
     async def close(self) -> None:
-        for window in self.windows.values():
-            await window.close()
+        await self._memory.reset()
+        if self._memory.timer is not None:
+            self._memory.timer.cancel()  # its sweep of expired hits
+        if self._redis is not None and isinstance(self._redis.bridge, RedispyBridge):
+            await self._redis.bridge.storage.aclose()
 
 
 def limits_of(request: Request) -> Limits:
@@ -146,7 +88,7 @@ def client_address(request: Request) -> str:
 
 
 def retry_after() -> dict[str, str]:
-    return {"Retry-After": str(int(get_settings().rate_limit_window_seconds))}
+    return {"Retry-After": str(get_settings().rate_limit_window_seconds)}
 
 
 # What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own

@@ -77,8 +77,8 @@ class Settings(BaseSettings):
     # Messages one sender may send in any RATE_LIMIT_WINDOW_SECONDS (more get 429 and an easy-read "please
     # wait"): per phone number (texts and calls), per web chat (nobody types one a second for a minute), and
     # per address (a care home or an office may share one, and the load test sends every chat from one).
-    # Counted per server, or in Redis when REDIS_URL is set.
-    rate_limit_window_seconds: float = 60.0
+    # Counted per server (the `limits` package's moving window), or in Redis when REDIS_URL is set.
+    rate_limit_window_seconds: int = 60
     messages_per_number: int = 60
     messages_per_chat: int = 60
     messages_per_address: int = 3000

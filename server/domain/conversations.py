@@ -105,8 +105,8 @@ def link_by_codes(
         if case is not None:
             break
     if case is None:
-        for key, _ in limits:
-            counts.failed(key)
+        for key, limit in limits:
+            counts.failed(key, limit)
         return LinkResult.WRONG
     attach(session, conversation, case)
     return LinkResult.LINKED

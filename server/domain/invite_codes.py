@@ -2,7 +2,8 @@
 
 Wrong codes are counted per address (or phone number), per conversation and over all conversations, in any hour.
 The counts are in the database (one row per failure per count), which every server sharing it sees; with
-REDIS_URL set they are in Redis instead, so the database takes no writes from someone guessing.
+REDIS_URL set they are in Redis instead, counted by the `limits` package (its moving window of one hour), so the
+database takes no writes from someone guessing.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-import time
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 from typing import Protocol
 
 import redis
+from limits import RateLimitItemPerHour
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -29,7 +31,6 @@ log = logging.getLogger(__name__)
 # No 0/O, 1/I/L or U/V pairs that people misread from paper. 29 symbols, 8 long: about 5 * 10^11 codes.
 ALPHABET = "ABCDEFGHJKMNPQRSTWXYZ23456789"
 LENGTH = 8
-HOUR = 3600.0
 # The one count every wrong code adds to, whoever sent it.
 OVERALL = "overall"
 
@@ -83,11 +84,11 @@ def record_attempt(session: Session, key_hash: str, success: bool) -> None:
 
 
 class Counter(Protocol):
-    """Wrong codes per key in the last hour."""
+    """Wrong codes per key in the last hour, each key with its limit an hour."""
 
     def locked(self, key: str, limit: int) -> bool: ...
 
-    def failed(self, key: str) -> None: ...
+    def failed(self, key: str, limit: int) -> None: ...
 
 
 @dataclass
@@ -97,18 +98,18 @@ class DatabaseCounter:
     def locked(self, key: str, limit: int) -> bool:
         return locked(self.session, key, limit)
 
-    def failed(self, key: str) -> None:
+    def failed(self, key: str, limit: int) -> None:
         record_attempt(self.session, key, success=False)
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
+def _limiter(url: str) -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(RedisStorage(url, key_prefix="casetracking:codes"))
 
 
 @dataclass
 class RedisCounter:
-    """The same hour in Redis, shared by every server: a sorted set of failure times per key.
+    """The same hour in Redis, shared by every server: the `limits` package's moving window per key (and limit).
 
     When Redis cannot be reached, the database counts instead (still shared by the servers on it): the person gets
     their answer, and guessing stays limited."""
@@ -116,31 +117,18 @@ class RedisCounter:
     url: str
     fallback: DatabaseCounter
 
-    @staticmethod
-    def redis_key(key: str) -> str:
-        return f"casetracking:codes:{key}"
-
     def locked(self, key: str, limit: int) -> bool:
-        name = self.redis_key(key)
         try:
-            with _redis(self.url).pipeline(transaction=True) as pipe:
-                pipe.zremrangebyscore(name, 0, time.time() - HOUR)
-                pipe.zcard(name)
-                _, count = pipe.execute()
+            return not _limiter(self.url).test(RateLimitItemPerHour(limit), key)
         except redis.RedisError:
             log.warning("Redis unavailable: wrong codes are counted in the database")
             return self.fallback.locked(key, limit)
-        return int(count) >= limit
 
-    def failed(self, key: str) -> None:
-        name = self.redis_key(key)
+    def failed(self, key: str, limit: int) -> None:
         try:
-            with _redis(self.url).pipeline(transaction=True) as pipe:
-                pipe.zadd(name, {uuid.uuid4().hex: time.time()})
-                pipe.expire(name, int(HOUR) + 1)
-                pipe.execute()
+            _limiter(self.url).hit(RateLimitItemPerHour(limit), key)
         except redis.RedisError:
-            self.fallback.failed(key)
+            self.fallback.failed(key, limit)
 
 
 def counter(session: Session) -> Counter:

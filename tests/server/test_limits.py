@@ -1,8 +1,11 @@
 """Abuse limits: messages per phone number, per chat and per address (429 and easy-read words), and the size of
-request bodies (413). In memory per server, or shared by every server through Redis when REDIS_URL is set."""
+request bodies (413). Counted by the `limits` package's moving window, in memory per server, or shared by every
+server through Redis when REDIS_URL is set (and each server on its own while Redis cannot be reached)."""
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -11,7 +14,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from easyread.render import text
-from server.limits import RedisWindow, key_for
+from server.limits import key_for
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import sms_bodies, twilio_post
@@ -89,15 +92,21 @@ def test_a_body_over_64_kb_is_refused_unread(twilio_env: FakeTwilio, client: Tes
     assert client.post("/staff/upload", content=b"x" * 2_100_000).status_code == 413
 
 
+def redis_keys(store: redis.Redis, phone: str) -> list[bytes]:
+    """The keys Redis holds for a number's count: found by the number's hash, the only thing Redis knows it by."""
+    return list(store.scan_iter(f"casetracking:limit:*{key_for('number', phone)}*"))
+
+
 @pytest.fixture
 def shared_counts(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     phone = "+447700900814"
     store = redis.Redis.from_url(REDIS_URL)
-    key = RedisWindow(REDIS_URL, "number", 1, 1).redis_key(key_for("number", phone))
-    store.delete(key)
+    for key in redis_keys(store, phone):
+        store.delete(key)
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     yield phone
-    store.delete(key)
+    for key in redis_keys(store, phone):
+        store.delete(key)
     store.close()
 
 
@@ -113,4 +122,50 @@ def test_with_redis_every_server_counts_together(
         assert texted(first, shared_counts) == (429, [TOO_MANY])
         assert texted(second, shared_counts)[0] == 429
     # Redis holds a hash of the number, never the number.
-    assert not list(redis.Redis.from_url(REDIS_URL).scan_iter("*447700900814*"))
+    store = redis.Redis.from_url(REDIS_URL)
+    assert redis_keys(store, shared_counts)
+    assert not list(store.scan_iter("*447700900814*"))
+    store.close()
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["memory", "redis"])
+def test_a_refused_message_does_not_count(
+    monkeypatch: pytest.MonkeyPatch, twilio_env: FakeTwilio, shared_counts: str, shared: bool
+) -> None:
+    """A sender who keeps trying while asked to wait gets through once the window has moved past what was let in."""
+    if not shared:
+        monkeypatch.delenv("REDIS_URL")
+    limit(monkeypatch, MESSAGES_PER_NUMBER="1", RATE_LIMIT_WINDOW_SECONDS="2")
+    from server.app import create_app
+
+    with TestClient(create_app()) as first, TestClient(create_app()) as second:
+        # With Redis the second server sees the first's count; without, it counts on its own.
+        other = second if shared else first
+        assert texted(first, shared_counts)[0] == 200
+        time.sleep(1)
+        assert texted(other, shared_counts) == (429, [TOO_MANY])
+        # 2.2 s after the one let in, 1.2 s after the refused one: had the refused one counted, this would wait.
+        time.sleep(1.2)
+        assert texted(other, shared_counts)[0] == 200
+        assert texted(first, shared_counts)[0] == 429
+
+
+def test_with_redis_down_each_server_counts_on_its_own(
+    monkeypatch: pytest.MonkeyPatch, twilio_env: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Nothing listens on port 1: every Redis call fails at once.
+    limit(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0", MESSAGES_PER_NUMBER="2")
+    from server.app import create_app
+
+    caplog.set_level(logging.WARNING, logger="server.limits")
+    with TestClient(create_app()) as client:
+        assert texted(client, "+447700900815")[0] == 200
+        assert texted(client, "+447700900815")[0] == 200
+        assert texted(client, "+447700900815") == (429, [TOO_MANY])
+    warned = [r for r in caplog.records if r.name == "server.limits"]
+    assert warned and all(r.levelno == logging.WARNING for r in warned)
+    assert "counted by this server alone" in warned[0].getMessage()
+    # The warning says nothing about who sent: neither the number nor its hash.
+    for record in warned:
+        logged = str(vars(record))
+        assert "7700900815" not in logged and key_for("number", "+447700900815") not in logged
