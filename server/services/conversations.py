@@ -57,11 +57,11 @@ def language_of_code(code: str, attempt_key: str) -> str | None:
     if not invite_codes.looks_like_code(code):
         return None
     with session_scope() as session:
-        counter = invite_codes.counter(session)
-        if counter.locked(attempt_key, get_settings().code_attempts_per_hour):
+        counter, per_hour = invite_codes.counter(session), get_settings().code_attempts_per_hour
+        if counter.locked(attempt_key, per_hour):
             return None
         case = cases.by_invite_code(session, code)
         if case is None:
-            counter.failed(attempt_key)
+            counter.failed(attempt_key, per_hour)
             return None
         return case.language
