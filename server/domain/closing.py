@@ -120,7 +120,7 @@ def close(
     words = body(case, council, reason, called_off)
     channel, to = route
     if channel == "web":
-        # In the shape of a chat message, as the page fetches late answers (GET /chat/messages/waiting).
+        # In the shape of a chat message, as the page fetches late answers (POST /chat/messages/waiting).
         conversations.store_outbound(session, to, json.dumps({"text": words}))
         told(session, case.id, "web", "stored", now)
         return None

@@ -569,7 +569,12 @@
   function checkLate() {
     lateTimer = null;
     lateTries += 1;
-    fetch(WAITING_URL + "?sender=" + encodeURIComponent(state.id), { headers: { Accept: "application/json" } })
+    // A POST: each late answer is handed out once, so asking for them changes something.
+    fetch(WAITING_URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ sender: state.id }),
+    })
       .then(function (res) {
         return res.ok ? res.json() : [];
       })

@@ -79,7 +79,7 @@ def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
     waiting: list[dict[str, object]] = []
 
     def web_answer_arrived() -> bool:
-        waiting.extend(http.get("/chat/messages/waiting", params={"sender": web.sender}).json())
+        waiting.extend(http.post("/chat/messages/waiting", json={"sender": web.sender}).json())
         return bool(waiting)
 
     wait_for(web_answer_arrived)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from easyread.render import Rendered
 from server import limits
 from server.channels.voice import prompts
 from server.channels.web import wire
-from server.channels.web.wire import BotMessage, ChatIn
+from server.channels.web.wire import BotMessage, ChatIn, WaitingFor
 from server.domain import invite_codes
 from server.limits import client_address, limits_of
 from server.services import conversations, inbound
@@ -59,7 +59,8 @@ async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> No
 inbound.DELIVERERS["web"] = deliver_late
 
 
-@router.get("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)
-def waiting_messages(sender: Annotated[str, Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]) -> Any:
-    """Answers that came late (the helper was busy): the page asks for them after a "we will reply soon"."""
-    return [json.loads(body) for body in conversations.waiting(f"web:{sender}")]
+@router.post("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)
+def waiting_messages(body: WaitingFor) -> Any:
+    """Answers that came late (the helper was busy): the page asks for them after a "we will reply soon". A POST,
+    because each answer is handed out once: asking takes them."""
+    return [json.loads(late) for late in conversations.waiting(f"web:{body.sender}")]

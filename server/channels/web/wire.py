@@ -26,6 +26,12 @@ class ChatIn(BaseModel):
     metadata: ChatMetadata | None = None
 
 
+class WaitingFor(BaseModel):
+    """The page asking for the answers that came late to its chat."""
+
+    sender: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+
+
 class Button(BaseModel):
     title: str
     payload: str

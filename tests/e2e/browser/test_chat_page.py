@@ -212,3 +212,18 @@ def test_the_page_speaks_the_conversations_language_and_follows_a_switch(browser
         page.wait_for_selector(".msg-bot")
         assert page.evaluate("() => document.documentElement.lang") == "en"
         checked.check("chat: reloaded after the switch")
+
+
+def test_a_message_that_comes_later_appears_on_the_open_page(browser: Browser, server_alone: str) -> None:
+    with httpx.Client(base_url=server_alone, timeout=30) as http, checked_page(browser, server_alone) as checked:
+        council = council_with_staff(http, "Council Later")
+        case = new_case(http, council.staff, "WEB-LATE-1", phone="+447700900505")
+        page = checked.page
+        start(checked, case["invite_code"])
+        before = replies(page)
+        # The council no longer needs this person: the last message goes to the page, which asks for it (a POST).
+        response = http.post(f"/api/cases/{case['id']}/not-needed", headers=council.staff)
+        assert response.status_code == 200, response.text
+        page.wait_for_function(f"() => document.querySelectorAll('.msg-bot').length > {before}", timeout=20_000)
+        assert text("closing.not_needed", "en") in newest_words(page)
+        checked.check("chat: a message that came later")

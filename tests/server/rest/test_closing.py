@@ -135,10 +135,10 @@ def test_we_do_not_need_you_now_on_the_web_once(client: TestClient, language: st
     case, sender = web_case(client, staff, "R-1", language)
     response = client.post(f"/api/cases/{case['id']}/not-needed", headers=staff)
     assert response.status_code == 200 and response.json()["closed"]["reason"] == "not_needed"
-    waiting = client.get("/chat/messages/waiting", params={"sender": sender}).json()
+    waiting = client.post("/chat/messages/waiting", json={"sender": sender}).json()
     assert waiting == [{"text": not_needed(language)}]
     client.post(f"/api/cases/{case['id']}/not-needed", headers=staff)
-    assert client.get("/chat/messages/waiting", params={"sender": sender}).json() == []
+    assert client.post("/chat/messages/waiting", json={"sender": sender}).json() == []
     # It went on the web, not by text.
     assert [m for m in client.get("/api/outbox", headers=ADMIN).json() if m["kind"] == "closing"] == []
 
@@ -241,7 +241,7 @@ def test_nothing_on_the_web_after_stop(client: TestClient) -> None:
     case, sender = web_case(client, staff, "R-2", "en")
     body = {"sender": sender, "message": "STOP", "metadata": {"invite_code": case["invite_code"]}}
     assert client.post("/chat/messages", json=body).status_code == 200
-    client.get("/chat/messages/waiting", params={"sender": sender})
+    client.post("/chat/messages/waiting", json={"sender": sender})
     client.post(f"/api/cases/{case['id']}/not-needed", headers=staff)
-    assert client.get("/chat/messages/waiting", params={"sender": sender}).json() == []
+    assert client.post("/chat/messages/waiting", json={"sender": sender}).json() == []
     assert closed(client, staff, case["id"]) == {"reason": "not_needed", "told_at": None}

@@ -36,3 +36,12 @@ def test_a_bad_chat_request_is_refused(client: TestClient) -> None:
     nul = b'{"sender": "chat-nul-1", "message": "a\\u0000b"}'
     refused = client.post("/chat/messages", content=nul, headers={"Content-Type": "application/json"})
     assert refused.status_code == 400 and refused.json() == [{"text": text("limits.unreadable", "en")}]
+
+
+def test_late_answers_are_taken_with_a_post_once_and_a_get_changes_nothing(client: TestClient) -> None:
+    sender = "chat-" + uuid.uuid4().hex[:12]
+    client.post("/chat/messages", json={"sender": sender, "message": "/greet"})
+    assert client.get("/chat/messages/waiting", params={"sender": sender}).status_code == 405
+    assert client.post("/chat/messages/waiting", json={"sender": sender}).json() == []
+    # A sender that is not one of the page's ids is refused, not looked up.
+    assert client.post("/chat/messages/waiting", json={"sender": "x y"}).status_code == 422
