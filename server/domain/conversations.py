@@ -54,6 +54,11 @@ def mark_answered(session: Session, message: Message | None) -> None:
         session.flush()
 
 
+def has_case(session: Session, conversation_id: str) -> bool:
+    """Whether a conversation is joined to a case, in one small read."""
+    return session.scalar(select(Conversation.case_id).where(Conversation.id == conversation_id)) is not None
+
+
 def claim(session: Session, message_id: int) -> bool:
     """Take an unanswered message to answer it now, in one statement: False when it is gone or already answered
     (another server, or the retry loop, got there first). Undone with the rest if the unit of work fails."""

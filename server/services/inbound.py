@@ -232,10 +232,14 @@ def _take(message: Inbound) -> tuple[Reply, ForRasa | None]:
 
 def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understanding] | None:
     """Start understanding typed words now, while the message is stored: Rasa works in its own process, so the
-    turn costs about one parse rather than a parse plus the storing. Words that plainly need no model (a button,
-    a number, a lone "yes") are not sent; a parse started for nothing is dropped."""
+    turn costs about one parse rather than a parse plus the storing. Only for a conversation that has its case
+    (a stranger's words never reach Rasa), and not for words that plainly need no model (a button, a number, a
+    lone "yes"); a parse started for nothing is dropped."""
     if message.answer_with is not None or not dialogue.may_need_model(message.text):
         return None
+    with session_scope() as session:
+        if not conversations.has_case(session, message.conversation_id):
+            return None
     return asyncio.create_task(rasa.parse(message.text))
 
 

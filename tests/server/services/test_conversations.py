@@ -78,3 +78,18 @@ def test_a_code_tells_its_language_and_wrong_codes_lock_the_address(
     # Locked out: even the right code says nothing, so the page cannot tell a guesser it is real.
     assert conversation_service.language_of_code(code, key) is None
     assert conversation_service.language_of_code(code, invite_codes.attempt_key("web", "192.0.2.8")) == "pl"
+
+
+def test_only_a_conversation_joined_to_a_case_has_one(settings_env: str) -> None:
+    code = _case()
+    with session_scope() as session:
+        stranger = conversations.get_or_create(session, "web:stranger-1", "web", "en")
+        joined = conversations.get_or_create(session, "web:joined-1", "web", "en")
+        case = cases.by_invite_code(session, code)
+        assert case is not None
+        conversations.attach(session, joined, case)
+        assert stranger.case_id is None
+    with session_scope() as session:
+        assert conversations.has_case(session, "web:joined-1")
+        assert not conversations.has_case(session, "web:stranger-1")
+        assert not conversations.has_case(session, "web:never-seen")
