@@ -30,8 +30,19 @@ def get(session: Session, conversation_id: str) -> Conversation | None:
     return session.get(Conversation, conversation_id)
 
 
+def with_case(session: Session, conversation_id: str) -> Conversation | None:
+    """The conversation, with its case read in the same statement (a turn needs both; `session.get(Case, ...)`
+    then finds the case without asking the database again)."""
+    found = session.execute(
+        select(Conversation, Case)
+        .outerjoin(Case, Case.id == Conversation.case_id)
+        .where(Conversation.id == conversation_id)
+    ).first()
+    return found[0] if found is not None else None
+
+
 def get_or_create(session: Session, conversation_id: str, channel: str, language: str) -> Conversation:
-    conversation = session.get(Conversation, conversation_id)
+    conversation = with_case(session, conversation_id)
     if conversation is None:
         conversation = Conversation(id=conversation_id, channel=channel, language=language)
         session.add(conversation)

@@ -170,7 +170,7 @@ async def answer_from_rasa(
     nlu = await (parse if parse is not None else rasa.parse(pending.text))
     # One unit of work: the dialogue's turn, and the message marked answered with it.
     with session_scope() as session:
-        conversation = conversations.get(session, pending.conversation_id)
+        conversation = conversations.with_case(session, pending.conversation_id)
         if conversation is None or not conversations.claim(session, pending.message_id):
             return Answer([], pending.language)
         responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
