@@ -10,8 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
+from server.domain import cases, councils
+from server.domain.models import Case
+from server.domain.tokens import Principal
 from tests.fakes.twilio_api import FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM_NUMBER, FakeTwilio
 
 ADMIN_TOKEN = "test-admin-token-" + "x" * 16
@@ -115,3 +119,21 @@ def run_coroutine[T](coroutine: Coroutine[Any, Any, T]) -> T:
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
+
+
+def stored_case(
+    session: Session, reference: str = "N-1", phone: str | None = "+447700900700", language: str = "en"
+) -> Case:
+    """A council of its own with one primary case, written through the domain as the API writes them."""
+    council = councils.create(session, f"Council {reference}", "admin")
+    admin = Principal(role="admin", council_id=None, actor="admin")
+    return cases.create(
+        session,
+        admin,
+        council_id=council.id,
+        reference=reference,
+        theme="older_people",
+        phone=phone,
+        language=language,
+        priority="primary",
+    )

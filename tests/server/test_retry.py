@@ -9,13 +9,10 @@ from sqlalchemy import create_engine, func, select
 from dialogue.reading import Understanding
 from server import retry
 from server.clients.rasa import RasaClient
-from server.domain import cases, conversations, councils
+from server.domain import conversations
 from server.domain.db import session_scope
 from server.domain.models import Message, utcnow
-from server.domain.tokens import Principal
-from tests.support import run_coroutine
-
-ADMIN = Principal(role="admin", council_id=None, actor="admin")
+from tests.support import run_coroutine, stored_case
 
 
 class FakeRasa(RasaClient):
@@ -32,17 +29,7 @@ class FakeRasa(RasaClient):
 def waiting_message() -> int:
     """A text that came while Rasa was down, long enough ago that no request still waits on it."""
     with session_scope() as session:
-        council = councils.create(session, "North Council", "admin")
-        case = cases.create(
-            session,
-            ADMIN,
-            council_id=council.id,
-            reference="R-1",
-            theme="older_people",
-            phone="+447700900801",
-            language="en",
-            priority="primary",
-        )
+        case = stored_case(session, "R-1", "+447700900801")
         conversation = conversations.get_or_create(session, "web:retrytest1", "web", "en")
         conversations.attach(session, conversation, case)
         conversation.stage = "explain"

@@ -4,30 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain import audit, cases, consent, councils
+from server.domain import audit, consent
 from server.domain.db import session_scope
 from server.domain.errors import Conflict, InvalidInput
 from server.domain.models import Case
 from server.domain.tokens import Principal
 from server.services import calls
-from tests.support import run_coroutine
+from tests.support import run_coroutine, stored_case
 
 ADMIN = Principal(role="admin", council_id=None, actor="admin")
 
 
 def _case(reference: str, phone: str | None) -> int:
     with session_scope() as session:
-        council = councils.create(session, f"Council {reference}", "admin")
-        return cases.create(
-            session,
-            ADMIN,
-            council_id=council.id,
-            reference=reference,
-            theme="older_people",
-            phone=phone,
-            language="en",
-            priority="primary",
-        ).id
+        return stored_case(session, reference, phone).id
 
 
 def test_nobody_who_said_no_is_rung_and_nothing_is_called_without_an_account(settings_env: str) -> None:

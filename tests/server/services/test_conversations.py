@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from server.domain import cases, conversations, councils, invite_codes
+from server.domain import cases, conversations, invite_codes
 from server.domain.db import session_scope
 from server.domain.models import Message
-from server.domain.tokens import Principal
 from server.services import conversations as conversation_service
 from server.settings import get_settings
-
-ADMIN = Principal(role="admin", council_id=None, actor="admin")
+from tests.support import stored_case
 
 
 def _case(language: str = "pl") -> str:
     with session_scope() as session:
-        council = councils.create(session, "North", "admin")
-        case = cases.create(
-            session,
-            ADMIN,
-            council_id=council.id,
-            reference="N-1",
-            theme="older_people",
-            phone="+447700900752",
-            language=language,
-            priority="primary",
-        )
-        return case.invite_code
+        return stored_case(session, "N-1", "+447700900752", language).invite_code
 
 
 def test_a_new_conversation_is_nowhere_yet_and_a_joined_one_is_at_its_stage(settings_env: str) -> None:

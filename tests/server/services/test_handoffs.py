@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from server.domain import cases, councils, handoffs, outbound
+from server.domain import handoffs, outbound
 from server.domain.db import session_scope
 from server.domain.tokens import Principal
 from server.services import handoffs as handoff_service
 from server.services import outgoing
-from tests.support import run_coroutine
+from tests.support import run_coroutine, stored_case
 
-ADMIN = Principal(role="admin", council_id=None, actor="admin")
 JO = Principal(role="team", council_id=None, actor="token:jo")
 
 
 def _ready() -> int:
     with session_scope() as session:
-        council = councils.create(session, "North", "admin")
-        case = cases.create(
-            session,
-            ADMIN,
-            council_id=council.id,
-            reference="N-1",
-            theme="older_people",
-            phone="+447700900741",
-            language="en",
-            priority="primary",
-        )
+        case = stored_case(session, "N-1", "+447700900741")
         return handoffs.ready_to_schedule(session, case.id, "person:sms").id
 
 

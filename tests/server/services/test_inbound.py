@@ -10,15 +10,13 @@ from easyread.render import text
 from server import dialogue
 from server.channels.sms import receive
 from server.clients.rasa import RasaClient
-from server.domain import cases, councils, invite_codes
+from server.domain import invite_codes
 from server.domain.db import session_scope
 from server.domain.models import Message
-from server.domain.tokens import Principal
 from server.services import inbound
 from server.settings import get_settings
-from tests.support import run_coroutine
+from tests.support import run_coroutine, stored_case
 
-ADMIN = Principal(role="admin", council_id=None, actor="admin")
 PHONE = "+447700900761"
 
 
@@ -38,17 +36,7 @@ def test_words_that_may_need_the_model_start_it_early(words: str) -> None:
 
 def _case() -> None:
     with session_scope() as session:
-        council = councils.create(session, "North", "admin")
-        cases.create(
-            session,
-            ADMIN,
-            council_id=council.id,
-            reference="N-1",
-            theme="older_people",
-            phone=PHONE,
-            language="en",
-            priority="primary",
-        )
+        stored_case(session, "N-1", PHONE)
 
 
 async def _take(words: str) -> inbound.Reply:
