@@ -75,10 +75,10 @@ async def run_once(rasa: RasaClient) -> int:
             if not mine:
                 continue
             try:
-                messages = await inbound.ask_rasa(rasa, pending)
+                answer = await inbound.answer_from_rasa(rasa, pending)
             except RasaUnavailable:
                 return answered  # still down: try again next time
-        await inbound.deliver_late(pending, messages)
+        await inbound.deliver_late(pending, answer)
         answered += 1
     return answered
 

@@ -102,7 +102,7 @@ class ForRasa:
 
 
 # Channels that can send a late answer by themselves (a text can; a web page fetches it; a call cannot).
-Deliver = Callable[[ForRasa, list[Rendered]], Awaitable[None]]
+Deliver = Callable[[ForRasa, "Answer"], Awaitable[None]]
 DELIVERERS: dict[str, Deliver] = {}
 _LATE: set[asyncio.Task[None]] = set()
 
@@ -179,21 +179,11 @@ async def answer_from_rasa(
     return Answer(messages, language, dialogue.rings_back(responses), stage)
 
 
-async def ask_rasa(rasa: RasaClient, pending: ForRasa) -> list[Rendered]:
-    return (await answer_from_rasa(rasa, pending)).messages
-
-
-def language_now(pending: ForRasa) -> str:
-    """The conversation's language after Rasa answered: the person may have just switched it."""
-    with session_scope() as session:
-        conversation = conversations.get(session, pending.conversation_id)
-        return conversation.language if conversation is not None else pending.language
-
-
-async def deliver_late(pending: ForRasa, messages: list[Rendered]) -> None:
+async def deliver_late(pending: ForRasa, answer: Answer) -> None:
+    """A late answer, on the person's channel, in the language the conversation has after it."""
     deliver = DELIVERERS.get(pending.channel)
-    if deliver is not None and messages:
-        await deliver(pending, messages)
+    if deliver is not None and answer.messages:
+        await deliver(pending, answer)
 
 
 async def _finish_late(task: asyncio.Task[Answer], pending: ForRasa) -> None:
@@ -201,7 +191,7 @@ async def _finish_late(task: asyncio.Task[Answer], pending: ForRasa) -> None:
         answer = await task
     except RasaUnavailable:
         return  # still stored and unanswered: the retry loop answers it when Rasa is back
-    await deliver_late(pending, answer.messages)
+    await deliver_late(pending, answer)
 
 
 def _earlier(session: Session, external_id: str | None) -> Reply | None:

@@ -8,7 +8,6 @@ through server.services.texts; everything goes through the same path as the web 
 from __future__ import annotations
 
 from dialogue.reading import is_stop, keyword
-from easyread.render import Rendered
 from easyread.sms_words import as_texts, choice_for
 from server.clients.rasa import RasaClient
 from server.domain import cases, invite_codes
@@ -44,10 +43,10 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
     return bodies
 
 
-async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
+async def deliver_late(pending: inbound.ForRasa, answer: inbound.Answer) -> None:
     """An answer that came after Twilio's webhook was answered: send it as new texts."""
     phone = pending.conversation_id.removeprefix(f"{CHANNEL}:")
-    bodies, offered = as_texts(messages, inbound.language_now(pending))
+    bodies, offered = as_texts(answer.messages, answer.language)
     for body in bodies:
         await texts.send(pending.case_id, "reply", phone, body)
     texts.offered(pending.conversation_id, offered)

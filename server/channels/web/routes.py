@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from easyread.render import Rendered
 from server import limits
 from server.channels.voice import prompts
 from server.channels.web import wire
@@ -48,11 +47,11 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
     return messages
 
 
-async def deliver_late(pending: inbound.ForRasa, messages: list[Rendered]) -> None:
+async def deliver_late(pending: inbound.ForRasa, answer: inbound.Answer) -> None:
     """An answer that came after the page was answered: kept until the page asks for it."""
-    # The language after Rasa answered: the late answer may be the one that switched it.
-    language = inbound.language_now(pending) if pending.case_id is not None else None
-    bodies = [json.dumps(wire.with_lang(message.as_dict(), language)) for message in messages]
+    # In the language after Rasa answered: the late answer may be the one that switched it.
+    language = answer.language if pending.case_id is not None else None
+    bodies = [json.dumps(wire.with_lang(message.as_dict(), language)) for message in answer.messages]
     conversations.keep_for_page(pending.conversation_id, bodies)
 
 
