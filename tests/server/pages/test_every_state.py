@@ -26,7 +26,7 @@ from sqlalchemy import select
 from easyread.render import has
 from server.domain import case_lists, cases, consent, conversations, handoffs, meetings, outbound
 from server.domain.db import session_scope
-from server.domain.models import Case, Handoff, OutboundMessage
+from server.domain.models import Case, Handoff, Meeting, OutboundMessage
 from server.settings import get_settings
 from tests.fakes.twilio_api import FAKE_FROM_NUMBER, FakeTwilio
 from tests.support import ADMIN, bearer, council_with_staff, page_user, sign_in, twilio_post
@@ -479,3 +479,82 @@ def test_the_team_queue_and_every_hand_off_page_name_every_state(
         assert schedule.status_code == 200, reference
     assert "Urgent" in _row(queue.text, "distress")
     assert "Jo has taken this on." in team_client.get(f"/team/handoffs/{_handoff_of(world.ids['asked'])}").text
+
+
+# -- reading changes nothing
+
+
+def _everything() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in a fixed order: what a GET must leave exactly as it was."""
+    from server.domain.models import Base
+
+    with session_scope() as session:
+        return {
+            table.name: [tuple(row) for row in session.execute(table.select().order_by(*table.primary_key.columns))]
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def _get_paths(world: World, client: TestClient) -> list[str]:
+    """Every GET route of the app, each path parameter filled with real values from the world (every case, every
+    hand-off), so each page and API answer is read in every state."""
+    from server.channels.voice import prompts
+
+    with session_scope() as session:
+        handoff_ids = list(session.scalars(select(Handoff.id)))
+        meeting_ids = list(session.scalars(select(Meeting.id)))
+        code = session.scalars(select(Case.invite_code).where(Case.invite_code.is_not(None))).first()
+    listen = prompts.listen_url("Hello.", "en")
+    assert listen is not None and code is not None and meeting_ids
+    values: dict[str, list[str]] = {
+        "case_id": [str(i) for i in world.ids.values()],
+        "council_id": [str(world.council_id)],
+        "handoff_id": [str(i) for i in handoff_ids],
+        "invite_code": [code],
+        "token": [meetings.link_token(i) for i in meeting_ids],
+        "name": [listen.rsplit("/", 1)[1]],
+    }
+    paths: list[str] = []
+
+    def walk(routes: list[Any]) -> None:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                walk(route.original_router.routes)
+            elif "GET" in (getattr(route, "methods", None) or ()):
+                found = [p for p in values if "{" + p + "}" in route.path]
+                assert len(found) == len(re.findall(r"\{", route.path)), f"no values for {route.path}"
+                filled = [route.path]
+                for parameter in found:
+                    filled = [f.replace("{" + parameter + "}", v) for f in filled for v in values[parameter]]
+                paths.extend(filled)
+
+    walk(client.app.router.routes)  # type: ignore[attr-defined]
+    return paths
+
+
+def test_no_get_changes_anything(world: World, client: TestClient, team_client: TestClient) -> None:
+    """Reading is only reading: every GET route, for every case and hand-off, as admin, council staff and the team
+    (by token and signed in to the pages) and as nobody, leaves every row of every table as it was."""
+    paths = _get_paths(world, client)
+    assert len(paths) > 100
+    sign_in(client, page_user(client, "council_staff", world.council_id))
+    anonymous = TestClient(client.app)
+    before = _everything()
+    statuses: set[int] = set()
+    for path in paths:
+        for http, headers in (
+            (anonymous, {}),
+            (anonymous, ADMIN),
+            (anonymous, world.staff),
+            (anonymous, world.team),
+            (client, {}),
+            (team_client, {}),
+        ):
+            response = http.get(path, headers=headers, follow_redirects=False)
+            assert response.status_code < 500, (path, response.status_code)
+            statuses.add(response.status_code)
+    after = _everything()
+    for table, rows in before.items():
+        assert after[table] == rows, f"a GET changed {table}"
+    # Both answers were really read, not only refused.
+    assert 200 in statuses and statuses & {401, 403}
