@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from server.domain import audit
@@ -24,10 +24,17 @@ def notice_version(session: Session, language: str, channel: str, text: str) -> 
     return digest
 
 
+# Built once: every turn reads it (see server.domain.conversations).
+_CURRENT = (
+    select(ConsentRecord)
+    .where(ConsentRecord.case_id == bindparam("case_id"))
+    .order_by(ConsentRecord.id.desc())
+    .limit(1)
+)
+
+
 def current(session: Session, case_id: int) -> ConsentRecord | None:
-    return session.scalars(
-        select(ConsentRecord).where(ConsentRecord.case_id == case_id).order_by(ConsentRecord.id.desc()).limit(1)
-    ).first()
+    return session.scalars(_CURRENT, {"case_id": case_id}).first()
 
 
 def record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from server.domain import audit, cases, invite_codes
@@ -30,14 +30,27 @@ def get(session: Session, conversation_id: str) -> Conversation | None:
     return session.get(Conversation, conversation_id)
 
 
+# Built once: these run on every message, and on this stack building and keying a statement costs more than running
+# it (SQLAlchemy keeps a statement's cache key with the statement object).
+_CASE_OF = select(Conversation.case_id).where(Conversation.id == bindparam("conversation_id"))
+_WITH_CASE = (
+    select(Conversation, Case)
+    .outerjoin(Case, Case.id == Conversation.case_id)
+    .where(Conversation.id == bindparam("conversation_id"))
+)
+_CLAIM = (
+    update(Message)
+    .where(Message.id == bindparam("message_id"), Message.processed.is_(False))
+    .values(processed=True)
+    .execution_options(synchronize_session=False)
+)
+_BY_EXTERNAL_ID = select(Message).where(Message.external_id == bindparam("external_id"))
+
+
 def with_case(session: Session, conversation_id: str) -> Conversation | None:
     """The conversation, with its case read in the same statement (a turn needs both; `session.get(Case, ...)`
     then finds the case without asking the database again)."""
-    found = session.execute(
-        select(Conversation, Case)
-        .outerjoin(Case, Case.id == Conversation.case_id)
-        .where(Conversation.id == conversation_id)
-    ).first()
+    found = session.execute(_WITH_CASE, {"conversation_id": conversation_id}).first()
     return found[0] if found is not None else None
 
 
@@ -67,20 +80,19 @@ def mark_answered(session: Session, message: Message | None) -> None:
 
 def has_case(session: Session, conversation_id: str) -> bool:
     """Whether a conversation is joined to a case, in one small read."""
-    return session.scalar(select(Conversation.case_id).where(Conversation.id == conversation_id)) is not None
+    return session.scalar(_CASE_OF, {"conversation_id": conversation_id}) is not None
 
 
 def claim(session: Session, message_id: int) -> bool:
     """Take an unanswered message to answer it now, in one statement: False when it is gone or already answered
     (another server, or the retry loop, got there first). Undone with the rest if the unit of work fails."""
-    claimed = session.execute(
-        update(Message).where(Message.id == message_id, Message.processed.is_(False)).values(processed=True)
-    )
+    # Nothing loaded needs changing to match (synchronize_session=False): the message is not read again this turn.
+    claimed = session.execute(_CLAIM, {"message_id": message_id})
     return bool(getattr(claimed, "rowcount", 0))
 
 
 def by_external_id(session: Session, external_id: str) -> Message | None:
-    return session.scalars(select(Message).where(Message.external_id == external_id)).first()
+    return session.scalars(_BY_EXTERNAL_ID, {"external_id": external_id}).first()
 
 
 def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:

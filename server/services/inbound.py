@@ -230,7 +230,9 @@ def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understandi
     with session_scope() as session:
         if not conversations.has_case(session, message.conversation_id):
             return None
-    return asyncio.create_task(rasa.parse(message.text))
+    # Started eagerly: on a kept-alive connection the request is on its way to Rasa before this returns, so the
+    # storing in a worker thread (next) never holds the interpreter while the request waits to be sent.
+    return asyncio.Task(rasa.parse(message.text), loop=asyncio.get_running_loop(), eager_start=True)
 
 
 def _drop(parse: asyncio.Task[Understanding] | None) -> None:
