@@ -8,6 +8,7 @@ ending in * matches any ending, for Polish, whose words change with their use ("
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from easyread.languages import fold
 
@@ -83,7 +84,12 @@ HOW_WORDS = {
 }
 HOW_WORDS["elsewhere"] += ("gdzie indziej", "inne miejsce", "innym miejscu", "kawiarni*", "bibliotec*", "osrodk*")
 SUPPORT_WORDS = {
-    "bsl": ("bsl", "sign language", "signer", "signing", "deaf", "migow*", "gluch*"),
+    "bsl": (
+        *("bsl", "sign language", "signer", "signing", "deaf", "migow*", "gluch*"),
+        # Read before "interpreter" and "language", which they hold: a BSL interpreter is not another language's.
+        *("bsl interpreter", "bsl translator", "sign language interpreter", "signing interpreter"),
+        *("tlumacz* jezyka migow*", "tlumacz* migow*", "jezyk* migow*"),
+    ),
     "interpreter": ("interpreter", "translator", "translate", "language", "tlumacz*", "innego jezyka"),
     "easy_read": ("easy read", "easyread", "simple words", "pictures", "latwy tekst", "proste slowa", "obrazk*"),
     "large_print": ("large print", "big print", "big writing", "bigger writing", "large text", "duzy druk"),
@@ -137,16 +143,34 @@ def is_any(text: str) -> bool:
     return spoken in ANY or any(f" {phrase} " in f" {spoken} " for phrase in ANY_PHRASES)
 
 
-def _said(word: str, spoken: str) -> bool:
-    if word.endswith("*"):
-        return re.search(rf" {re.escape(word[:-1])}\w* ", spoken) is not None
-    # "mondays", "mornings", "breaks": a plural names the same choice.
-    return f" {word} " in spoken or f" {word}s " in spoken
+def _pattern(phrase: str) -> str:
+    """A choice's words as a pattern: "migow*" takes any ending; a last word without one may take an s ("mondays",
+    "mornings", "breaks": a plural names the same choice)."""
+    words = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in phrase.split()]
+    plural = "" if phrase.endswith("*") else "s?"
+    return f" {' '.join(words)}{plural} "
+
+
+@cache
+def _phrases(words: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Every choice's words, longest first, each with the choice it names."""
+    pairs = [(word, key) for key, options in words for word in options]
+    pairs.sort(key=lambda pair: len(pair[0].rstrip("*")), reverse=True)
+    return tuple((key, re.compile(_pattern(word))) for word, key in pairs)
 
 
 def _matches(text: str, words: dict[str, tuple[str, ...]]) -> list[str]:
+    """The choices named, in the table's order. The longest words are read first and used up, so the words
+    inside them name nothing more: "a BSL interpreter" and "sign language" name BSL, not another language's
+    interpreter."""
     spoken = f" {normal(text)} "
-    return [key for key, options in words.items() if any(_said(word, spoken) for word in options)]
+    named: set[str] = set()
+    for key, pattern in _phrases(tuple(words.items())):
+        # Replaced by two spaces, so the words either side still stand alone.
+        spoken, found = pattern.subn("  ", spoken)
+        if found:
+            named.add(key)
+    return [key for key in words if key in named]
 
 
 def choices(text: str, field: str, words: dict[str, tuple[str, ...]]) -> list[str]:
@@ -210,6 +234,11 @@ REFUSAL = (
     r"\brezygnuj\w*\b",
 )
 # A polite no at a stage that asks for something else (a greeting, the explanation): a refusal there too.
+# "No wait", "no hang on": a pause before more, not an answer.
+HESITATIONS = (
+    *("wait", "hang on", "hold on", "one moment", "one minute", "just a minute", "just a sec", "not yet"),
+    *("czekaj", "zaczekaj", "poczekaj", "chwila", "chwileczke", "moment", "jeszcze nie"),
+)
 POLITE_NO = ("no thank you", "no thanks", "no ta", "nie dziekuje", "nie, dziekuje", "dziekuje, nie")
 # "No wait, I meant yes": the answer the person corrected to.
 CORRECTION = (
@@ -251,6 +280,26 @@ def refuses(text: str, polite: bool = False) -> bool:
     if polite and _starts(spoken, POLITE_NO):
         return True
     return any(re.search(pattern, spoken) for pattern in REFUSAL)
+
+
+def _pause(text: str) -> re.Match[str] | None:
+    """ "No wait", "nope hang on", "nie, czekaj" at the start of the words, with what follows it."""
+    no = "|".join(re.escape(w) for w in sorted((*NO_WORDS["en"], *NO_WORDS["pl"]), key=len, reverse=True))
+    pause = "|".join(re.escape(w) for w in sorted(HESITATIONS, key=len, reverse=True))
+    return re.match(rf"(?:{no})[\s,.!-]+(?:{pause})\b[\s,.!-]*", fold(text).strip())
+
+
+def hesitates(text: str) -> bool:
+    """A "no" that only asks for a moment: "no wait", "no hang on, I have a question"."""
+    return _pause(text) is not None
+
+
+def after_pause(text: str) -> str:
+    """The words after a leading "no wait" (or the words as they are): what the model should read, since the pause
+    pulls it towards a no ("no wait, how long is the talk?" is the question about how long)."""
+    found = _pause(text)
+    rest = text.strip()[found.end() :] if found is not None else text
+    return rest if rest.strip() else text
 
 
 def corrected(text: str) -> str | None:

@@ -108,6 +108,9 @@ def read(stage: Stage, text: str, language: str, nlu: Understanding, consented: 
         return Reading(Move.LANGUAGE, words.removeprefix("lang:"))
     if words in PAYLOAD_MOVES and words != "/continue":
         return Reading(Move(PAYLOAD_MOVES[words]))
+    if answers.hesitates(words) and "?" not in words and answers.corrected(words) is None:
+        # "No wait", "no hang on": nothing is answered; they hear where they are again, in their own time.
+        return Reading(Move.REPEAT)
     if words == "/greet":
         # A call that has just been answered, or a page opened again: hello, then where they were.
         return Reading(Move.CHITCHAT, "greet")
@@ -152,9 +155,21 @@ def _leading_yes(words: str, language: str) -> bool:
 def _early(words: str, language: str, nlu: Understanding) -> Reading | None:
     """A no (or the model's deny) before the consent question is asked: a refusal, read back at once."""
     said = PAYLOAD_ANSWERS.get(words) or answers.leading(words, language)
+    if said == "no" and _pauses(words, nlu):
+        return None
     if said == "no" or (said is None and _intent(nlu, "deny", 0.6)):
         return Reading(Move.REFUSAL)
     return None
+
+
+def _pauses(words: str, nlu: Understanding) -> bool:
+    """A leading "no" that is not the answer: "no wait", or a question after it ("no, why her?") that the model
+    reads as a question (or has not read yet: then it must). The question is answered first, and the person can
+    still say no afterwards."""
+    if answers.hesitates(words):
+        return True
+    name, confidence = nlu.top
+    return "?" in words and (not nlu.ranking or (name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE))
 
 
 def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Reading | None:
@@ -175,7 +190,7 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
     if answers.is_skip(words) and "unsure" in stage.goes:
         return Reading(Move.ANSWER, "unsure")
     said = answers.leading(words, language)
-    if said is not None:
+    if said is not None and not (said == "no" and _pauses(words, nlu)):
         return Reading(Move.ANSWER, said)
     best = nlu.best(accepted)
     if best is None:

@@ -27,7 +27,7 @@ SURE_WORDS = frozenset(
     (*answers.NEXT_WORDS, *(w for ws in answers.YES_WORDS.values() for w in ws), *answers.NO_WORDS["pl"])
 ) | frozenset(answers.NO_WORDS["en"])
 # Read without the model, these are all they can be.
-SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP)
+SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 
 
 def _turn(session: Session, conversation: Conversation, text: str) -> Turn | None:
@@ -66,6 +66,11 @@ def may_need_model(text: str) -> bool:
     if is_stop(words) or asks_for_person(words):
         return False
     return answers.normal(words) not in SURE_WORDS
+
+
+def model_words(text: str) -> str:
+    """What the model is asked to read: the words after a leading "no wait", which would pull it towards a no."""
+    return answers.after_pause(text)
 
 
 def answer(

@@ -167,7 +167,7 @@ async def answer_from_rasa(
 ) -> Answer:
     """Understand the words with Rasa (`parse`, when already asked), then answer them; raises RasaUnavailable and
     leaves the message waiting."""
-    nlu = await (parse if parse is not None else rasa.parse(pending.text))
+    nlu = await (parse if parse is not None else rasa.parse(dialogue.model_words(pending.text)))
     # One unit of work: the dialogue's turn, and the message marked answered with it.
     with session_scope() as session:
         conversation = conversations.with_case(session, pending.conversation_id)
@@ -232,7 +232,9 @@ def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understandi
             return None
     # Started eagerly: on a kept-alive connection the request is on its way to Rasa before this returns, so the
     # storing in a worker thread (next) never holds the interpreter while the request waits to be sent.
-    return asyncio.Task(rasa.parse(message.text), loop=asyncio.get_running_loop(), eager_start=True)
+    return asyncio.Task(
+        rasa.parse(dialogue.model_words(message.text)), loop=asyncio.get_running_loop(), eager_start=True
+    )
 
 
 def _drop(parse: asyncio.Task[Understanding] | None) -> None:

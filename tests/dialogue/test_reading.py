@@ -185,3 +185,70 @@ def test_asking_to_talk_with_someone_who_has_had_care_too_is_a_meeting_preferenc
         Move.ANSWER,
         ["lived_experience"],
     )
+
+
+@pytest.mark.parametrize(
+    "text", ["no wait, she wants to know more first. why her?", "nope, why me?", "no, what happens to what I say?"]
+)
+@pytest.mark.parametrize("stage", ["start", "who", "explain_1", "explain_2", "ask_consent"])
+def test_a_no_with_a_question_after_it_is_not_taken_as_the_answer(stage: str, text: str) -> None:
+    """Without the model it is not understood yet (so the model is asked), never a refusal or a no."""
+    assert reading(stage, text) == (Move.NOT_UNDERSTOOD, None)
+
+
+@pytest.mark.parametrize("text", ["no hang on", "No, hold on a minute", "no wait", "nie, czekaj", "nie, chwileczkę"])
+@pytest.mark.parametrize("stage", ["who", "explain_1", "ask_consent", "confirm", "rep_name", "pref_days"])
+def test_a_no_that_asks_for_a_moment_answers_nothing_and_says_where_they_are_again(stage: str, text: str) -> None:
+    assert reading(stage, text, "pl" if text.startswith("nie") else "en", consented=stage == "pref_days") == (
+        Move.REPEAT,
+        None,
+    )
+    # A correction after the pause is still the correction.
+    found = read(STAGES["confirm"], "no wait, I meant yes", "en", NO_MODEL, consented=False)
+    assert found.extra == {"to": "yes"}
+
+
+def test_a_no_with_a_question_the_model_reads_as_a_question_is_answered_first() -> None:
+    question = Understanding((("ask_why_me", 0.92), ("deny", 0.05)))
+    for stage in ("explain_1", "ask_consent"):
+        found = read(STAGES[stage], "no wait, why her?", "en", question, consented=False)
+        assert (found.move, found.value) == (Move.QUESTION, "why_me"), stage
+    # A no with a question mark the model does not read as a question is still the no it starts with.
+    denial = Understanding((("deny", 0.9),))
+    assert read(STAGES["explain_1"], "no?", "en", denial, consented=False).move is Move.REFUSAL
+    assert read(STAGES["ask_consent"], "no?", "en", denial, consented=False).value == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I need a BSL interpreter", ["bsl"]),
+        ("sign language please", ["bsl"]),
+        ("a sign language interpreter", ["bsl"]),
+        ("a signer, I'm deaf", ["bsl"]),
+        ("an interpreter, I speak Polish", ["interpreter"]),
+        ("a BSL interpreter and large print", ["bsl", "large_print"]),
+        ("tłumacz języka migowego", ["bsl"]),
+    ],
+)
+def test_a_sign_language_interpreter_is_bsl_not_another_language(text: str, expected: list[str]) -> None:
+    language = "pl" if "ł" in text else "en"
+    assert reading("pref_support", text, language, consented=True) == (Move.ANSWER, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "for_model"),
+    [
+        ("no wait, how long is the talk?", "how long is the talk?"),
+        ("Nope, hang on. Why me?", "Why me?"),
+        ("nie, czekaj, dlaczego ja?", "dlaczego ja?"),
+        ("no wait", "no wait"),
+        ("no thanks", "no thanks"),
+        ("now wait a minute", "now wait a minute"),
+    ],
+)
+def test_the_model_reads_the_words_after_a_pause(text: str, for_model: str) -> None:
+    """A leading "no wait" pulls the model towards a no: it is asked about what follows."""
+    from server.dialogue import model_words
+
+    assert model_words(text) == for_model

@@ -323,3 +323,52 @@ def test_polish_not_understood_three_times_then_a_person(person: Factory) -> Non
     assert someone.words("not_understood_again") in replies[1]
     assert someone.words("not_understood_twice") in replies[2]
     assert len(set(replies)) == 3
+
+
+@pytest.mark.parametrize(
+    ("words", "answer"),
+    [("no wait, she wants to know more first. why her?", "answer_why_me"), ("no, why me?", "answer_why_me")],
+)
+def test_a_no_with_a_question_after_it_gets_the_answer_not_a_refusal(person: Factory, words: str, answer: str) -> None:
+    """A helper's "no wait, why her?" during the explanation is a question: answered, nothing read back or recorded,
+    and a plain no afterwards is still heard."""
+    someone = person()
+    someone.say("hello")
+    someone.say("its for me")
+    reply = someone.say(words)
+    assert someone.words(answer) in reply and someone.words("readback_no") not in reply
+    assert someone.consent()["state"] == "pending"
+    assert someone.words("readback_no") in someone.say("no thanks, not for me")
+
+
+def test_no_hang_on_or_no_wait_a_question_at_the_consent_question_is_not_a_no(person: Factory) -> None:
+    someone = person()
+    for words in ("hello", "its for me", "ok", "ok"):
+        reply = someone.say(words)
+    assert someone.words("ask_consent") in reply
+    # "No hang on": nothing is answered; the question comes again.
+    reply = someone.say("no hang on")
+    assert someone.words("ask_consent") in reply and someone.words("readback_no") not in reply
+    reply = someone.say("no wait, how long is the talk?")
+    assert someone.words("answer_how_long", minutes=60) in reply and someone.words("readback_no") not in reply
+    assert someone.consent()["state"] == "pending"
+    someone.say("yes")
+    someone.say("yes that's right")
+    assert someone.consent()["state"] == "given"
+    print(f"\n[count] {someone.channel} en: with a pause and a question on the way: {someone.sent} messages")
+
+
+@pytest.mark.parametrize(
+    "words", ["I need a BSL interpreter", "sign language interpreter please", "a signer, I'm deaf"]
+)
+def test_a_bsl_interpreter_is_asked_for_no_spoken_language(person: Factory, words: str) -> None:
+    """A deaf person asking for a BSL interpreter is not asked what language they speak (that is for an
+    interpreter of another language), and the read-back names BSL."""
+    someone = person()
+    for said_ in ("hello", "yes", "ok", "ok", "yes", "yes", "on the phone"):
+        someone.say(said_)
+    reply = someone.say(words)
+    assert someone.words("ask_language") not in reply and someone.words("ask_days") in reply
+    for said_ in ("mondays", "mornings", "no", "text me"):
+        reply = someone.say(said_)
+    assert "British Sign Language" in reply and "another language" not in reply, reply
