@@ -282,11 +282,16 @@ def refuses(text: str, polite: bool = False) -> bool:
     return any(re.search(pattern, spoken) for pattern in REFUSAL)
 
 
+def _either(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# "No wait", "nope hang on", "nie, czekaj" at the start of the words (read on every message, so built once).
+PAUSE = re.compile(rf"(?:{_either((*NO_WORDS['en'], *NO_WORDS['pl']))})[\s,.!-]+(?:{_either(HESITATIONS)})\b[\s,.!-]*")
+
+
 def _pause(text: str) -> re.Match[str] | None:
-    """ "No wait", "nope hang on", "nie, czekaj" at the start of the words, with what follows it."""
-    no = "|".join(re.escape(w) for w in sorted((*NO_WORDS["en"], *NO_WORDS["pl"]), key=len, reverse=True))
-    pause = "|".join(re.escape(w) for w in sorted(HESITATIONS, key=len, reverse=True))
-    return re.match(rf"(?:{no})[\s,.!-]+(?:{pause})\b[\s,.!-]*", fold(text).strip())
+    return PAUSE.match(fold(text).strip())
 
 
 def hesitates(text: str) -> bool:
