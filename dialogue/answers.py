@@ -233,12 +233,12 @@ REFUSAL = (
     r"\b(dajcie|dajcie mi|zostawcie mnie)\b.*\bspokoj\b",
     r"\brezygnuj\w*\b",
 )
-# A polite no at a stage that asks for something else (a greeting, the explanation): a refusal there too.
 # "No wait", "no hang on": a pause before more, not an answer.
 HESITATIONS = (
     *("wait", "hang on", "hold on", "one moment", "one minute", "just a minute", "just a sec", "not yet"),
     *("czekaj", "zaczekaj", "poczekaj", "chwila", "chwileczke", "moment", "jeszcze nie"),
 )
+# A polite no at a stage that asks for something else (a greeting, the explanation): a refusal there too.
 POLITE_NO = ("no thank you", "no thanks", "no ta", "nie dziekuje", "nie, dziekuje", "dziekuje, nie")
 # "No wait, I meant yes": the answer the person corrected to.
 CORRECTION = (
