@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import gsm0338
@@ -146,7 +147,7 @@ def as_texts(messages: list[Rendered], language: str) -> tuple[list[str], dict[s
     return [fitted(text) for text in texts], offered
 
 
-def choice_for(reply: str, choices: dict[str, str]) -> str | None:
+def choice_for(reply: str, choices: Mapping[str, str]) -> str | None:
     """The payload for a reply that is just one of the numbers offered, else None (the words go on as typed)."""
     match = _NUMBER_REPLY.fullmatch(reply)
     if match is None:

@@ -15,7 +15,9 @@ from easyread import audio
 from easyread.render import PICTURES_DIR
 from server import jobs, pages, retry
 from server.channels import signature
+from server.channels.sms import receive as sms_receive
 from server.channels.sms import routes as sms_routes
+from server.channels.voice import call
 from server.channels.voice import routes as voice_routes
 from server.channels.web import page as web_page
 from server.channels.web import routes as web_routes
@@ -46,7 +48,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
     signature.log_webhook_mode()
     app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
-    background = [asyncio.create_task(retry.loop(app.state.rasa))]
+    # Every channel that can send a late answer, named here rather than registered as a side effect of an import.
+    wires = {wire.name: wire for wire in (sms_receive.WIRE, web_routes.WIRE, call.WIRE)}
+    background = [asyncio.create_task(retry.loop(app.state.rasa, wires))]
     if settings.jobs_interval_seconds > 0:
         background.append(asyncio.create_task(jobs.loop()))
     yield

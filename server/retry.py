@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from server.clients.rasa import RasaClient, RasaUnavailable
-from server.domain.db import session_scope
+from server.domain.db import read_scope
 from server.domain.models import Conversation, Message, utcnow
 from server.services import inbound
 from server.settings import get_settings
@@ -28,7 +28,7 @@ def waiting(limit: int = 50) -> list[inbound.ForRasa]:
     """Unanswered messages old enough that no request is still waiting on them, oldest first."""
     settings = get_settings()
     cutoff = utcnow() - timedelta(seconds=settings.rasa_timeout_seconds + settings.holding_reply_after_seconds)
-    with session_scope() as session:
+    with read_scope() as session:
         rows = session.execute(
             select(Message, Conversation)
             .join(Conversation, Conversation.id == Message.conversation_id)
@@ -57,7 +57,8 @@ def claimed(message_id: int) -> Iterator[bool]:
     On PostgreSQL the claim is a transaction-scoped advisory lock, held until the block ends: if this server dies
     mid-answer, the lock goes with its connection and the message still waits. SQLite has one server only.
     """
-    with session_scope() as session:
+    # A read-only unit: on SQLite it must not hold the write lock that answering the message takes.
+    with read_scope() as session:
         if session.get_bind().dialect.name == "postgresql":
             lock = func.pg_try_advisory_xact_lock(LOCK_SPACE, message_id % 2**31)
             if not session.scalar(select(lock)):
@@ -68,26 +69,28 @@ def claimed(message_id: int) -> Iterator[bool]:
         yield still_waiting
 
 
-async def run_once(rasa: RasaClient) -> int:
+async def run_once(rasa: RasaClient, wires: Mapping[str, inbound.Wire]) -> int:
+    """Answer the messages left waiting, each on its own channel (`wires`: the channels by name)."""
     answered = 0
     for pending in waiting():
+        wire = wires.get(pending.channel, inbound.Wire(pending.channel))
         with claimed(pending.message_id) as mine:
             if not mine:
                 continue
             try:
-                answer = await inbound.answer_from_rasa(rasa, pending)
+                answer = await inbound.answer_from_rasa(rasa, pending, wire)
             except RasaUnavailable:
                 return answered  # still down: try again next time
-        await inbound.deliver_late(pending, answer)
+        await inbound.deliver_late(pending, answer, wire)
         answered += 1
     return answered
 
 
-async def loop(rasa: RasaClient) -> None:
+async def loop(rasa: RasaClient, wires: Mapping[str, inbound.Wire]) -> None:
     interval = get_settings().retry_interval_seconds
     while interval > 0:
         try:
-            await run_once(rasa)
+            await run_once(rasa, wires)
         except Exception:  # one failed round must not stop the next
             log.exception("retry failed")
         await asyncio.sleep(interval)

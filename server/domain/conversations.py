@@ -47,14 +47,21 @@ _CLAIM = (
 _BY_EXTERNAL_ID = select(Message).where(Message.external_id == bindparam("external_id"))
 
 
+# A turn holds its conversation's row until it commits (PostgreSQL; SQLite's writers already take turns), so two
+# messages of one person sent at once are answered one after the other, each from where the other left off.
+_WITH_CASE_LOCKED = _WITH_CASE.with_for_update(of=Conversation)
+
+
 def with_case(session: Session, conversation_id: str) -> Conversation | None:
     """The conversation, with its case read in the same statement (a turn needs both; `session.get(Case, ...)`
-    then finds the case without asking the database again)."""
-    found = session.execute(_WITH_CASE, {"conversation_id": conversation_id}).first()
+    then finds the case without asking the database again). Its row is held until the unit of work ends."""
+    found = session.execute(_WITH_CASE_LOCKED, {"conversation_id": conversation_id}).first()
     return found[0] if found is not None else None
 
 
 def get_or_create(session: Session, conversation_id: str, channel: str, language: str) -> Conversation:
+    """The conversation (held, with its case), or a new one; two first messages at once: one insert fails and its
+    unit of work is run again (server.domain.db.run), finding this one."""
     conversation = with_case(session, conversation_id)
     if conversation is None:
         conversation = Conversation(id=conversation_id, channel=channel, language=language)
@@ -103,9 +110,9 @@ def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
         session.flush()
 
 
-def offer_choices(session: Session, conversation_id: str, choices: dict[str, str]) -> None:
-    conversation = session.get(Conversation, conversation_id)
-    if conversation is not None:
+def offer_choices(session: Session, conversation: Conversation, choices: dict[str, str]) -> None:
+    """The numbered choices the last text offered: a reply of "2" is the second."""
+    if conversation.choices != choices:
         conversation.choices = choices
         session.flush()
 

@@ -12,18 +12,25 @@ from server.settings import get_settings
 target_metadata = Base.metadata
 
 
+def _pragma(connection: Connection, sql: str) -> None:
+    """A pragma outside any transaction (inside one, SQLite ignores foreign_keys): straight to the driver, which
+    begins nothing by itself (server.domain.db)."""
+    connection.connection.dbapi_connection.execute(sql)  # type: ignore[union-attr]
+
+
 def _migrate(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
         # SQLite alters a table by copying it and dropping the old one, which other tables' foreign keys
         # would refuse; they are checked again below, once every table is in place.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
     if sqlite:
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        _pragma(connection, "PRAGMA foreign_keys=ON")
         if broken:
             raise RuntimeError(f"Migration left {len(broken)} rows pointing at missing rows.")
 

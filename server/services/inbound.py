@@ -1,29 +1,42 @@
-"""One path for every message a person sends, whatever the channel: store it, find its case, understand it
-(with Rasa only when the words need it), and answer it with the dialogue (dialogue/).
+"""One path for every message a person sends, whatever the channel: one turn, one unit of work.
 
-Channels only translate to and from this; what happens next is decided by the dialogue and the domain.
+A turn is read once and saved once. Typed words go to Rasa first: the parse is the only part outside the unit of
+work, and it starts before anything else. Then, in one transaction: a provider's retry is recognised, the message
+is stored, a new conversation is joined to its case, the texting rules apply (HELP, START, nothing after a STOP),
+the message is read against its stage and the dialogue answers it, and the reply in the channel's wire format (for
+a retry), the numbered choices it offers and an opt-out are saved with it. The reply goes out after that commit,
+so a crash leaves either the whole turn or none of it.
+
+When Rasa is slow or down the message is kept unanswered with a holding reply and answered on the person's channel
+once the model has read it (the late task here, or server/retry.py). A database that stays busy gets the holding
+reply too, and the turn is tried again in the background.
+
+Channels only translate to and from this (their `Wire`); what happens is decided by the dialogue and the domain.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from dialogue.reading import NO_MODEL, Understanding
+from dialogue.reading import NO_MODEL, Understanding, is_stop, keyword
 from easyread.render import Rendered, render
 from easyread.render import text as words
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
-from server.domain import cases, conversations, invite_codes
+from server.domain import cases, conversations, db, invite_codes, outbound
 from server.domain.conversations import LinkResult
-from server.domain.db import session_scope
 from server.domain.models import Conversation, Message
+from server.domain.outbound import TextRule
 from server.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,53 +52,24 @@ class Inbound:
     external_id: str | None = None
     # Whether we know who is on the line (a call we placed, or attested caller ID); see dialogue.turn.Turn.
     verified: bool = True
-    # A message key to answer with instead of the conversation, when a rule of the domain already decided the
-    # answer (a text's HELP or START); "" to keep the message and answer nothing (a number that said STOP).
-    answer_with: str | None = None
 
 
 @dataclass
 class Reply:
     messages: list[Rendered]
-    # 200, or the 4xx/5xx a channel that has status codes should answer with (the words are still easy read).
+    # 200, or the 4xx a channel that has status codes should answer with (the words are still easy read).
     status: int = 200
     message_id: int | None = None
     case_id: int | None = None
     language: str = "en"
+    # A provider's retry: what was answered the first time, in the channel's wire format.
     duplicate_of: list[str] | None = field(default=None)
+    # The messages in the channel's wire format (a text's bodies), as saved for a retry.
+    bodies: list[str] = field(default_factory=list)
     # The person asked us to ring them back on the number on file (an inbound call we could not be sure of).
     ring_back: bool = False
     # The conversation's stage after this message (None when it has no case yet).
     stage: str | None = None
-
-
-def say(name: str, language: str, channel: str, **args: object) -> Rendered:
-    message = render(f"utter_{name}", language, channel, args)
-    assert message is not None, name
-    return message
-
-
-def _link(session: Session, conversation: Conversation, message: Inbound) -> tuple[Rendered, int] | None:
-    """Tie a new conversation to its case; None when linked, else what to tell the person and the status."""
-    settings = get_settings()
-    language = conversation.language
-    if message.phone:
-        case = cases.by_phone(session, message.phone)
-        if case is not None:
-            conversations.attach(session, conversation, case)
-            return None
-    # A code on its own, or inside a sentence ("my mum got your letter, the code is K7PQ2MXA").
-    candidates = [message.invite_code] if message.invite_code else invite_codes.find_codes(message.text)
-    if not candidates:
-        return say("ask_code", language, message.channel), 200
-    result = conversations.link_by_codes(
-        session, conversation, candidates, message.attempt_key, settings.code_attempts_per_hour
-    )
-    if result is LinkResult.LOCKED:
-        return say("code_locked", language, message.channel), 429
-    if result is LinkResult.WRONG:
-        return say("code_wrong", language, message.channel), 200
-    return None
 
 
 @dataclass(frozen=True)
@@ -101,58 +85,6 @@ class ForRasa:
     verified: bool = True
 
 
-# Channels that can send a late answer by themselves (a text can; a web page fetches it; a call cannot).
-Deliver = Callable[[ForRasa, "Answer"], Awaitable[None]]
-DELIVERERS: dict[str, Deliver] = {}
-_LATE: set[asyncio.Task[None]] = set()
-
-
-def _answer_directly(session: Session, message: Inbound, reply: Reply) -> ForRasa | None:
-    """Everything that needs no model; the message to understand with Rasa otherwise."""
-    text = message.text
-    conversation = conversations.get_or_create(
-        session, message.conversation_id, message.channel, get_settings().default_language
-    )
-    stored = conversations.store_inbound(session, conversation, text, message.external_id)
-    reply.message_id, reply.language = stored.id, conversation.language
-    if message.answer_with is not None:
-        conversations.mark_answered(session, stored)
-        reply.case_id = conversation.case_id
-        reply.messages = [Rendered(words(message.answer_with, reply.language))] if message.answer_with else []
-        return None
-    if conversation.case_id is None:
-        problem = _link(session, conversation, message)
-        if problem is not None:
-            conversations.mark_answered(session, stored)
-            reply.messages, reply.status = [problem[0]], problem[1]
-            if safety.suggests_risk(text):
-                # Harm or distress from someone we cannot place yet: the safe reply still comes first.
-                reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
-            return None
-    reply.case_id, reply.language = conversation.case_id, conversation.language
-    if dialogue.needs_model(session, conversation, text):
-        return ForRasa(
-            stored.id,
-            conversation.id,
-            message.channel,
-            conversation.language,
-            conversation.case_id,
-            text,
-            message.verified,
-        )
-    responses = dialogue.answer(session, conversation, text, NO_MODEL, message.verified)
-    reply.ring_back = dialogue.rings_back(responses)
-    conversations.mark_answered(session, stored)
-    reply.language, reply.stage = conversation.language, conversation.stage
-    reply.messages = dialogue.rendered(responses, conversation.language, message.channel)
-    return None
-
-
-def _answered(message_id: int) -> None:
-    with session_scope() as session:
-        conversations.mark_answered(session, session.get(Message, message_id))
-
-
 @dataclass(frozen=True)
 class Answer:
     messages: list[Rendered]
@@ -160,38 +92,68 @@ class Answer:
     language: str
     ring_back: bool = False
     stage: str | None = None
+    bodies: list[str] = field(default_factory=list)
 
 
-async def answer_from_rasa(
-    rasa: RasaClient, pending: ForRasa, parse: asyncio.Task[Understanding] | None = None
-) -> Answer:
-    """Understand the words with Rasa (`parse`, when already asked), then answer them; raises RasaUnavailable and
-    leaves the message waiting."""
-    nlu = await (parse if parse is not None else rasa.parse(dialogue.model_words(pending.text)))
-    # One unit of work: the dialogue's turn, and the message marked answered with it.
-    with session_scope() as session:
-        conversation = conversations.with_case(session, pending.conversation_id)
-        if conversation is None or not conversations.claim(session, pending.message_id):
-            return Answer([], pending.language)
-        responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
-        language, stage = conversation.language, conversation.stage
-        messages = dialogue.rendered(responses, language, pending.channel)
-    return Answer(messages, language, dialogue.rings_back(responses), stage)
+Deliver = Callable[[ForRasa, Answer], Awaitable[None]]
+# A turn's messages in the channel's wire format, and the numbered choices they offer ("1" -> "/affirm").
+Encode = Callable[[list[Rendered], str], tuple[list[str], dict[str, str]]]
+# A reply that is only one of the numbers offered, as the payload it stands for (else None).
+Choose = Callable[[str, Mapping[str, str]], str | None]
 
 
-async def deliver_late(pending: ForRasa, answer: Answer) -> None:
-    """A late answer, on the person's channel, in the language the conversation has after it."""
-    deliver = DELIVERERS.get(pending.channel)
-    if deliver is not None and answer.messages:
-        await deliver(pending, answer)
+@dataclass(frozen=True)
+class Wire:
+    """What a channel lends a turn: how its words map to and from the conversation, and how it sends an answer
+    that comes after its request was answered (None: it cannot, so it waits for the model instead)."""
+
+    name: str
+    choose: Choose | None = None
+    encode: Encode | None = None
+    deliver: Deliver | None = None
+    # Texting's rules apply: HELP, START, nothing after a STOP, and an opt-out word stops every text.
+    texting: bool = False
 
 
-async def _finish_late(task: asyncio.Task[Answer], pending: ForRasa) -> None:
-    try:
-        answer = await task
-    except RasaUnavailable:
-        return  # still stored and unanswered: the retry loop answers it when Rasa is back
-    await deliver_late(pending, answer)
+# The answer each texting rule gives instead of the conversation ("" for nothing at all).
+RULE_ANSWERS = {TextRule.HELP: "sms.help", TextRule.STARTED: "sms.started", TextRule.SILENT: ""}
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the model made of the words before the unit of work began: `nlu` None when it was not asked, or did
+    not answer in time (`asked`)."""
+
+    nlu: Understanding | None = None
+    asked: bool = False
+
+
+def say(name: str, language: str, channel: str, **args: object) -> Rendered:
+    message = render(f"utter_{name}", language, channel, args)
+    assert message is not None, name
+    return message
+
+
+def _link(session: Session, conversation: Conversation, message: Inbound) -> tuple[Rendered, int] | None:
+    """Tie a new conversation to its case; None when linked, else what to tell the person and the status."""
+    language = conversation.language
+    if message.phone:
+        case = cases.by_phone(session, message.phone)
+        if case is not None:
+            conversations.attach(session, conversation, case)
+            return None
+    # A code on its own, or inside a sentence ("my mum got your letter, the code is K7PQ2MXA").
+    candidates = [message.invite_code] if message.invite_code else invite_codes.find_codes(message.text)
+    if not candidates:
+        return say("ask_code", language, message.channel), 200
+    result = conversations.link_by_codes(
+        session, conversation, candidates, message.attempt_key, get_settings().code_attempts_per_hour
+    )
+    if result is LinkResult.LOCKED:
+        return say("code_locked", language, message.channel), 429
+    if result is LinkResult.WRONG:
+        return say("code_wrong", language, message.channel), 200
+    return None
 
 
 def _earlier(session: Session, external_id: str | None) -> Reply | None:
@@ -203,80 +165,245 @@ def _earlier(session: Session, external_id: str | None) -> Reply | None:
     return Reply([], duplicate_of=earlier.reply or [])
 
 
-def _take(message: Inbound) -> tuple[Reply, ForRasa | None]:
-    """One unit of work: recognise a retry, store the message, link it, and answer it if it needs no model."""
-    reply = Reply([])
-    with session_scope() as session:
-        repeated = _earlier(session, message.external_id)
-        if repeated is not None:
-            return repeated, None
-        try:
-            with session.begin_nested():
-                pending = _answer_directly(session, message, reply)
-        except IntegrityError:
-            # The same message at the same moment (two webhook calls in a race): the one stored first answers.
-            repeated = _earlier(session, message.external_id)
-            return repeated or Reply([], duplicate_of=[]), None
+def _save(session: Session, wire: Wire, reply: Reply, conversation: Conversation, rule: TextRule) -> None:
+    """The reply in the channel's words (kept for a retry), and the choices it offers a text's next number."""
+    if wire.encode is None:
+        return
+    reply.bodies, offered = wire.encode(reply.messages, reply.language)
+    if reply.message_id is not None:
+        conversations.save_reply(session, reply.message_id, reply.bodies)
+    if rule is TextRule.CONVERSATION:
+        conversations.offer_choices(session, conversation, offered)
+
+
+def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple[Reply, ForRasa | None]:
+    """One unit of work: everything a message does, or (ForRasa) the stored message the model must read first."""
+    repeated = _earlier(session, message.external_id)
+    if repeated is not None:
+        return repeated, None
+    conversation = conversations.get_or_create(
+        session, message.conversation_id, message.channel, get_settings().default_language
+    )
+    stop = is_stop(message.text)
+    rule = TextRule.CONVERSATION
+    if wire.texting and message.phone:
+        rule = outbound.rule_for_text(session, message.phone, keyword(message.text), stop)
+    text = message.text
+    if rule is TextRule.CONVERSATION and wire.choose is not None:
+        text = wire.choose(text, conversation.choices or {}) or text
+    stored = conversations.store_inbound(session, conversation, text, message.external_id)
+    reply = Reply([], message_id=stored.id, language=conversation.language)
+    pending = None
+    if rule is not TextRule.CONVERSATION:
+        conversations.mark_answered(session, stored)
+        answer_with = RULE_ANSWERS[rule]
+        reply.messages = [Rendered(words(answer_with, reply.language))] if answer_with else []
+    elif conversation.case_id is None and (problem := _link(session, conversation, message)) is not None:
+        conversations.mark_answered(session, stored)
+        reply.messages, reply.status = [problem[0]], problem[1]
+        if safety.suggests_risk(text):
+            # Harm or distress from someone we cannot place yet: the safe reply still comes first.
+            reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
+    elif heard.nlu is None and dialogue.needs_model(session, conversation, text):
+        pending = ForRasa(
+            stored.id,
+            conversation.id,
+            message.channel,
+            conversation.language,
+            conversation.case_id,
+            text,
+            message.verified,
+        )
+        if heard.asked:
+            # Rasa is slow or down: "we got your message" now, the answer when the model has read it.
+            reply.messages = [say("holding", reply.language, message.channel)]
+    else:
+        _answer(session, conversation, stored, text, heard.nlu or NO_MODEL, message.verified, reply)
+    reply.case_id = conversation.case_id
+    if pending is None or heard.asked:
+        _save(session, wire, reply, conversation, rule)
+    if wire.texting and message.phone:
+        # START opts the number back in; an opt-out word, just answered with a withdrawal, stops every text.
+        outbound.text_answered(session, message.phone, conversation.case_id, rule, stop)
     return reply, pending
 
 
+def _answer(
+    session: Session,
+    conversation: Conversation,
+    stored: Message,
+    text: str,
+    nlu: Understanding,
+    verified: bool,
+    reply: Reply,
+) -> None:
+    responses = dialogue.answer(session, conversation, text, nlu, verified)
+    conversations.mark_answered(session, stored)
+    reply.ring_back = dialogue.rings_back(responses)
+    reply.language, reply.stage = conversation.language, conversation.stage
+    reply.messages = dialogue.rendered(responses, conversation.language, conversation.channel)
+
+
+def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understanding) -> Answer:
+    """The dialogue's turn for a message the model has now read, in one unit of work with the message marked
+    answered and the choices its answer offers; nothing when another server or the retry loop answered it."""
+    conversation = conversations.with_case(session, pending.conversation_id)
+    if conversation is None or not conversations.claim(session, pending.message_id):
+        return Answer([], pending.language)
+    responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
+    language = conversation.language
+    messages = dialogue.rendered(responses, language, pending.channel)
+    reply = Reply(messages, message_id=pending.message_id, language=language)
+    _save(session, wire, reply, conversation, TextRule.CONVERSATION)
+    return Answer(reply.messages, language, dialogue.rings_back(responses), conversation.stage, reply.bodies)
+
+
+async def answer_from_rasa(
+    rasa: RasaClient, pending: ForRasa, wire: Wire, parse: asyncio.Task[Understanding] | None = None
+) -> Answer:
+    """Understand the words with Rasa (`parse`, when already asked), then answer them; raises RasaUnavailable and
+    leaves the message waiting."""
+    nlu = await (parse if parse is not None else rasa.parse(dialogue.model_words(pending.text)))
+    return await run_in_threadpool(db.run, partial(_late_turn, pending=pending, wire=wire, nlu=nlu))
+
+
+async def deliver_late(pending: ForRasa, answer: Answer, wire: Wire) -> None:
+    """A late answer, on the person's channel, in the language the conversation has after it."""
+    if wire.deliver is not None and answer.messages:
+        await wire.deliver(pending, answer)
+
+
+_LATE: set[asyncio.Task[None]] = set()
+
+
+def _later(work: Awaitable[None]) -> None:
+    """Finish something after the request was answered; kept referenced until it is done."""
+    task = asyncio.ensure_future(work)
+    _LATE.add(task)
+    task.add_done_callback(_LATE.discard)
+
+
+async def _finish_late(rasa: RasaClient, pending: ForRasa, wire: Wire, parse: asyncio.Task[Understanding]) -> None:
+    try:
+        answer = await answer_from_rasa(rasa, pending, wire, parse)
+    except RasaUnavailable:
+        return  # still stored and unanswered: the retry loop answers it when Rasa is back
+    await deliver_late(pending, answer, wire)
+
+
 def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understanding] | None:
-    """Start understanding typed words now, while the message is stored: Rasa works in its own process, so the
-    turn costs about one parse rather than a parse plus the storing. Only for a conversation that has its case
-    (a stranger's words never reach Rasa), and not for words that plainly need no model (a button, a number, a
-    lone "yes"); a parse started for nothing is dropped."""
-    if message.answer_with is not None or not dialogue.may_need_model(message.text):
+    """Start understanding typed words now, before the turn: Rasa works in its own process. Only for a
+    conversation that has its case, or a number that is a case's (a stranger's words never reach Rasa), and not
+    for words that plainly need no model (a button, a number, a lone "yes"); a parse started for nothing is
+    dropped."""
+    if not dialogue.may_need_model(message.text):
         return None
-    with session_scope() as session:
-        if not conversations.has_case(session, message.conversation_id):
-            return None
-    # Started eagerly: on a kept-alive connection the request is on its way to Rasa before this returns, so the
-    # storing in a worker thread (next) never holds the interpreter while the request waits to be sent.
+    if not _may_parse(message):
+        return None
+    # Started eagerly: on a kept-alive connection the request is on its way to Rasa before this returns.
     return asyncio.Task(
         rasa.parse(dialogue.model_words(message.text)), loop=asyncio.get_running_loop(), eager_start=True
     )
 
 
+def _may_parse(message: Inbound) -> bool:
+    """Whether the words may go to the model: the conversation has its case, or the number is a case's."""
+    with db.read_scope() as session:
+        return conversations.has_case(session, message.conversation_id) or (
+            message.phone is not None and cases.by_phone(session, message.phone) is not None
+        )
+
+
 def _drop(parse: asyncio.Task[Understanding] | None) -> None:
-    if parse is not None:
+    if parse is not None and not parse.done():
         parse.cancel()
-        # Rasa may already have failed: the failure is expected and nobody waits for it.
+    if parse is not None:
+        # Rasa may have failed: the failure is expected and nobody waits for it.
         parse.add_done_callback(lambda task: task.cancelled() or task.exception())
 
 
-async def handle(rasa: RasaClient, message: Inbound) -> Reply:
-    """Store, link, understand and answer one message. A retry gets `duplicate_of`: the earlier answer's bodies."""
-    parse = _parse_ahead(rasa, message)
+async def _hear(parse: asyncio.Task[Understanding] | None, wire: Wire) -> Heard:
+    """Wait for the parse: for as long as a holding reply may wait on a channel that can answer later, for the
+    whole parse on one that cannot (a call)."""
+    if parse is None:
+        return Heard()
     try:
-        # In a worker thread, so the parse goes out and Rasa works while the database does.
-        reply, pending = await run_in_threadpool(_take, message)
+        if wire.deliver is None:
+            return Heard(await asyncio.shield(parse), asked=True)
+        return Heard(await asyncio.wait_for(asyncio.shield(parse), get_settings().holding_reply_after_seconds), True)
+    except (TimeoutError, RasaUnavailable):
+        return Heard(asked=True)
+
+
+async def handle(rasa: RasaClient, message: Inbound, wire: Wire) -> Reply:
+    """Read, answer and save one message. A retry gets `duplicate_of`: the earlier answer in wire format."""
+    parse = _parse_ahead(rasa, message)
+    heard = await _hear(parse, wire)
+    try:
+        reply, pending = await run_in_threadpool(db.run, partial(_turn, message=message, wire=wire, heard=heard))
+    except db.Busy:
+        _drop(parse)
+        return _busy(rasa, message, wire, heard)
     except BaseException:
         _drop(parse)
         raise
     if pending is None:
         _drop(parse)
         return reply
-    task = asyncio.create_task(answer_from_rasa(rasa, pending, parse))
-    if pending.channel not in DELIVERERS:
-        # A phone call cannot be answered later: wait for Rasa, and if it is down say so and let them try again.
-        try:
-            answer = await task
-            reply.messages, reply.language, reply.ring_back = answer.messages, answer.language, answer.ring_back
-            reply.stage = answer.stage
-        except RasaUnavailable:
-            _answered(pending.message_id)
-            reply.messages = [say("error_try_again", reply.language, message.channel)]
+    if heard.asked:
+        if parse is not None and not parse.done():
+            _later(_finish_late(rasa, pending, wire, parse))  # slow: answered on their channel when it comes
+        return reply  # down: the retry loop answers it when Rasa is back
+    return await _ask_now(rasa, pending, wire, reply)
+
+
+async def _ask_now(rasa: RasaClient, pending: ForRasa, wire: Wire, reply: Reply) -> Reply:
+    """A message that turned out to need the model only once its conversation was joined to a case this turn."""
+    parse = asyncio.ensure_future(rasa.parse(dialogue.model_words(pending.text)))
+    heard = await _hear(parse, wire)
+    if heard.nlu is None:
+        if wire.deliver is None:
+            reply.messages = [say("error_try_again", reply.language, pending.channel)]
+            await run_in_threadpool(_answered, pending.message_id)
+            return reply
+        if not parse.done():
+            _later(_finish_late(rasa, pending, wire, parse))
+        reply.messages = [say("holding", reply.language, pending.channel)]
         return reply
-    try:
-        answer = await asyncio.wait_for(asyncio.shield(task), get_settings().holding_reply_after_seconds)
-        reply.messages, reply.language, reply.stage = answer.messages, answer.language, answer.stage
-    except TimeoutError:
-        # Slow: answer "we got it" now (Twilio gives up after 15 s) and send the real answer when it comes.
-        late = asyncio.create_task(_finish_late(task, pending))
-        _LATE.add(late)
-        late.add_done_callback(_LATE.discard)
-        reply.messages = [say("holding", reply.language, message.channel)]
-    except RasaUnavailable:
-        # Down: the message is kept, and answered on the person's channel once Rasa is back.
-        reply.messages = [say("holding", reply.language, message.channel)]
+    answer = await run_in_threadpool(db.run, partial(_late_turn, pending=pending, wire=wire, nlu=heard.nlu))
+    reply.messages, reply.language, reply.ring_back = answer.messages, answer.language, answer.ring_back
+    reply.stage, reply.bodies = answer.stage, answer.bodies
     return reply
+
+
+def _answered(message_id: int) -> None:
+    with db.session_scope() as session:
+        conversations.mark_answered(session, session.get(Message, message_id))
+
+
+def _busy(rasa: RasaClient, message: Inbound, wire: Wire, heard: Heard) -> Reply:
+    """The database stayed busy: nothing of the turn was kept. The person hears "we got your message" (a call:
+    please try again), and the turn is tried again in the background and answered on their channel."""
+    log.warning("turn deferred: database busy", extra={"channel": message.channel})
+    language = get_settings().default_language
+    if wire.deliver is None:
+        return Reply([say("error_try_again", language, message.channel)])
+    _later(_retry_turn(message, wire, heard))
+    return Reply([say("holding", language, message.channel)])
+
+
+async def _retry_turn(message: Inbound, wire: Wire, heard: Heard, attempts: int = 5) -> None:
+    for attempt in range(attempts):
+        await asyncio.sleep(0.5 * 2**attempt)
+        try:
+            reply, pending = await run_in_threadpool(db.run, partial(_turn, message=message, wire=wire, heard=heard))
+        except db.Busy:
+            continue
+        if pending is None and reply.duplicate_of is None and reply.message_id is not None:
+            late = ForRasa(
+                reply.message_id, message.conversation_id, message.channel, reply.language, reply.case_id, ""
+            )
+            answer = Answer(reply.messages, reply.language, reply.ring_back, reply.stage, reply.bodies)
+            await deliver_late(late, answer, wire)
+        return
+    log.error("turn lost: database busy", extra={"channel": message.channel})

@@ -1,6 +1,6 @@
-"""Texts: sending one (recorded first, then sent through Twilio, or kept in the local outbox when there is no
-account), where a sent one got to, and the texting rules around a text that comes in (HELP, START, nothing
-after a STOP: server.domain.outbound decides them).
+"""Texts we send: sending one (recorded first, then sent through Twilio, or kept in the local outbox when there is
+no account), and where a sent one got to. The texting rules around a text that comes in (HELP, START, nothing after
+a STOP) are part of the turn (server.services.inbound), decided by server.domain.outbound.
 
 Each function is its own unit of work; the SMS channel (server/channels/sms/) only translates Twilio's wire
 format to and from these.
@@ -8,17 +8,15 @@ format to and from these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from starlette.concurrency import run_in_threadpool
 
 from easyread.sms_words import fitted
 from server.clients.twilio import SendError, TwilioGateway
-from server.domain import conversations, outbound
-from server.domain.db import session_scope
+from server.domain import outbound
+from server.domain.db import read_scope, session_scope
 from server.domain.models import Case
-from server.domain.outbound import TextRule
 from server.settings import get_settings
 
 # Twilio's error for a number that has texted STOP to Twilio itself.
@@ -80,48 +78,5 @@ def delivered(sid: str, status: str, error_code: int | None) -> None:
 
 
 def is_opted_out(phone: str) -> bool:
-    with session_scope() as session:
+    with read_scope() as session:
         return outbound.is_opted_out(session, phone)
-
-
-@dataclass(frozen=True)
-class Incoming:
-    """What applies to a text before the conversation sees it."""
-
-    rule: TextRule
-    # The numbered choices the last text offered ("Reply 1 for Yes"): digit -> payload.
-    choices: dict[str, str]
-
-
-def incoming(phone: str, conversation_id: str, word: str, stop: bool) -> Incoming:
-    """The texting rule for a text (`word`: the text as one keyword; `stop`: whether it is an opt-out word)."""
-    with session_scope() as session:
-        rule = outbound.rule_for_text(session, phone, word, stop)
-        conversation = conversations.get(session, conversation_id)
-        return Incoming(rule, dict(conversation.choices) if conversation else {})
-
-
-def answered(
-    incoming: Incoming,
-    phone: str,
-    conversation_id: str,
-    message_id: int | None,
-    case_id: int | None,
-    bodies: list[str],
-    offered: dict[str, str],
-    stop: bool,
-) -> None:
-    """A text has been answered with `bodies` (once: never for a retry): remember the answer for a retry and the
-    choices it offered, and apply the rule's consequence (START opts back in; an opt-out word stops every text)."""
-    with session_scope() as session:
-        if incoming.rule is TextRule.CONVERSATION:
-            conversations.offer_choices(session, conversation_id, offered)
-        if message_id is not None:
-            conversations.save_reply(session, message_id, bodies)
-        outbound.text_answered(session, phone, case_id, incoming.rule, stop)
-
-
-def offered(conversation_id: str, choices: dict[str, str]) -> None:
-    """The numbered choices a late answer's texts offered."""
-    with session_scope() as session:
-        conversations.offer_choices(session, conversation_id, choices)

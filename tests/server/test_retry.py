@@ -41,8 +41,8 @@ def waiting_message() -> int:
 def test_a_waiting_message_is_answered_once(settings_env: str) -> None:
     message_id = waiting_message()
     rasa = FakeRasa()
-    assert run_coroutine(retry.run_once(rasa)) == 1
-    assert run_coroutine(retry.run_once(rasa)) == 0
+    assert run_coroutine(retry.run_once(rasa, {})) == 1
+    assert run_coroutine(retry.run_once(rasa, {})) == 0
     assert rasa.asked == ["what happens next"]
     with session_scope() as session:
         assert session.get(Message, message_id).processed  # type: ignore[union-attr]
@@ -57,8 +57,8 @@ def test_a_message_another_server_is_answering_is_left_to_it(settings_env: str) 
     with other_server.connect() as other:
         # The other server's claim: the same lock `retry.claimed` takes, held by another connection.
         assert other.scalar(select(func.pg_try_advisory_xact_lock(retry.LOCK_SPACE, message_id)))
-        assert run_coroutine(retry.run_once(rasa)) == 0
+        assert run_coroutine(retry.run_once(rasa, {})) == 0
         other.rollback()
     other_server.dispose()
     assert rasa.asked == []
-    assert run_coroutine(retry.run_once(rasa)) == 1
+    assert run_coroutine(retry.run_once(rasa, {})) == 1

@@ -46,6 +46,11 @@ GATHER_TIMEOUT = 8
 MAX_TURNS = 10_000
 
 
+# A call cannot be answered later: a turn waits for the model. Its TwiML is kept for a retry once it is made
+# (the audio is rendered after the turn's unit of work).
+WIRE = inbound.Wire(CHANNEL)
+
+
 @dataclass(frozen=True)
 class CallState:
     """What the previous turn of this call left for the next one, from the action URL's query string."""
@@ -167,6 +172,7 @@ async def _turn(rasa: RasaClient, call: Call, before: str | None, words: str) ->
             external_id=f"{call.sid}:{call.state.turn}",
             verified=call.verified,
         ),
+        WIRE,
     )
     if reply.duplicate_of is not None:
         # Twilio asked for this turn again: the same answer, and nothing happens twice.

@@ -34,7 +34,7 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
         invite_code=body.metadata.invite_code if body.metadata else None,
         attempt_key=invite_codes.attempt_key("web", client),
     )
-    reply = await inbound.handle(request.app.state.rasa, message)
+    reply = await inbound.handle(request.app.state.rasa, message, WIRE)
     for m in reply.messages:
         # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
         m.audio = m.audio or prompts.listen_url(m.text, reply.language)
@@ -55,7 +55,7 @@ async def deliver_late(pending: inbound.ForRasa, answer: inbound.Answer) -> None
     conversations.keep_for_page(pending.conversation_id, bodies)
 
 
-inbound.DELIVERERS["web"] = deliver_late
+WIRE = inbound.Wire("web", deliver=deliver_late)
 
 
 @router.post("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)

@@ -42,14 +42,18 @@ def test_a_database_with_cases_upgrades_from_the_first_migration(tmp_path: objec
     try:
         for url in (fresh, pg_url):
             config = Config(str(ROOT / "alembic.ini"))
-            with engine_for(url).begin() as connection:
+            # As server.domain.db.upgrade migrates: on a connection, committed after (SQLite's foreign keys can
+            # only be turned off for the table rebuilds outside a transaction).
+            with engine_for(url).connect() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "0001")
                 for row in rows:
                     connection.execute(text(row))
-            with engine_for(url).begin() as connection:
+                connection.commit()
+            with engine_for(url).connect() as connection:
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
+                connection.commit()
             with engine_for(url).connect() as connection:
                 assert connection.execute(text("SELECT invite_status FROM cases")).scalar() == "not_sent"
                 assert connection.execute(text("SELECT case_id FROM conversations")).scalar() == 1
