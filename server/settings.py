@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     audio_render_timeout_seconds: float = 5.0
     # Prompts not used for this many days are deleted (read-backs can repeat what a person said).
     audio_keep_days: int = 30
+    # Only for the fault tests (tests/e2e/test_faults.py): a turn waits this long just before its unit of work
+    # commits, or just after it committed and before the reply goes, so a test can kill the server right there.
+    fault_pause_before_commit_seconds: float = 0.0
+    fault_pause_after_commit_seconds: float = 0.0
 
 
 @lru_cache(maxsize=1)

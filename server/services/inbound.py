@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -225,7 +226,14 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
     if wire.texting and message.phone:
         # START opts the number back in; an opt-out word, just answered with a withdrawal, stops every text.
         outbound.text_answered(session, message.phone, conversation.case_id, rule, stop)
+    _fault_pause(get_settings().fault_pause_before_commit_seconds)
     return reply, pending
+
+
+def _fault_pause(seconds: float) -> None:
+    """A window the fault tests kill the server in (0, and so nothing, unless a test sets it)."""
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 def _answer(
@@ -347,6 +355,8 @@ async def handle(rasa: RasaClient, message: Inbound, wire: Wire) -> Reply:
     except BaseException:
         _drop(parse)
         raise
+    if get_settings().fault_pause_after_commit_seconds > 0:
+        await asyncio.sleep(get_settings().fault_pause_after_commit_seconds)
     if pending is None:
         _drop(parse)
         return reply
