@@ -29,8 +29,8 @@ from tools.model import ensure_model
 pytestmark = pytest.mark.e2e
 PEOPLE = 20
 TWILIO_LIMIT_SECONDS = 15.0
-WEB_TURNS = ("/greet", "/identify_self", "what happens", "/continue", "who will i talk to", "ok", "/continue")
-WEB_TURNS += ("can my son come with me", "yes I'd like to take part")
+WEB_TURNS: tuple[str, ...] = ("/greet", "/identify_self", "what happens", "/continue", "who will i talk to", "ok")
+WEB_TURNS += ("/continue", "can my son come with me", "yes I'd like to take part")
 SMS_TURNS = ("hi", "1", "what happens", "ok", "who will i talk to", "ok", "can my son come with me", "2", "STOP")
 
 
