@@ -17,7 +17,7 @@ from dialogue.stages import Kind, stage
 from dialogue.turn import Turn
 from easyread.render import Rendered, render
 from server.domain import invite_codes
-from server.domain.models import Case, Conversation
+from server.domain.models import Conversation
 
 log = logging.getLogger(__name__)
 # A response's argument naming the language to render it in, when it is not the one the message came in.
@@ -31,7 +31,7 @@ SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YE
 
 
 def _turn(session: Session, conversation: Conversation, text: str) -> Turn | None:
-    case = session.get(Case, conversation.case_id) if conversation.case_id is not None else None
+    case = conversation.case if conversation.case_id is not None else None
     if case is None:
         return None
     return Turn(session, conversation, case, text)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from server.domain import audit, cases, invite_codes
 from server.domain.errors import InvalidInput
@@ -34,8 +34,9 @@ def get(session: Session, conversation_id: str) -> Conversation | None:
 # it (SQLAlchemy keeps a statement's cache key with the statement object).
 _CASE_OF = select(Conversation.case_id).where(Conversation.id == bindparam("conversation_id"))
 _WITH_CASE = (
-    select(Conversation, Case)
-    .outerjoin(Case, Case.id == Conversation.case_id)
+    select(Conversation)
+    .outerjoin(Conversation.case)
+    .options(contains_eager(Conversation.case))
     .where(Conversation.id == bindparam("conversation_id"))
 )
 _CLAIM = (
@@ -53,10 +54,9 @@ _WITH_CASE_LOCKED = _WITH_CASE.with_for_update(of=Conversation)
 
 
 def with_case(session: Session, conversation_id: str) -> Conversation | None:
-    """The conversation, with its case read in the same statement (a turn needs both; `session.get(Case, ...)`
-    then finds the case without asking the database again). Its row is held until the unit of work ends."""
-    found = session.execute(_WITH_CASE_LOCKED, {"conversation_id": conversation_id}).first()
-    return found[0] if found is not None else None
+    """The conversation, with its case (`conversation.case`) read in the same statement: a turn needs both. Its
+    row is held until the unit of work ends."""
+    return session.scalars(_WITH_CASE_LOCKED, {"conversation_id": conversation_id}).first()
 
 
 def get_or_create(session: Session, conversation_id: str, channel: str, language: str) -> Conversation:
@@ -148,7 +148,7 @@ def link_by_codes(
 
 
 def attach(session: Session, conversation: Conversation, case: Case) -> None:
-    conversation.case_id = case.id
+    conversation.case_id, conversation.case = case.id, case
     conversation.language = case.language
     if case.status in ("created", "invited"):
         case.status = "engaged"

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
@@ -195,6 +195,8 @@ class Conversation(Base):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # The case, read with the conversation in one statement on every turn (server.domain.conversations.with_case).
+    case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
 
 
 class Message(Base):

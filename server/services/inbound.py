@@ -205,7 +205,8 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
         if safety.suggests_risk(text):
             # Harm or distress from someone we cannot place yet: the safe reply still comes first.
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
-    elif heard.nlu is None and dialogue.needs_model(session, conversation, text):
+    elif heard.nlu is None and not text.startswith("/") and dialogue.needs_model(session, conversation, text):
+        # (A button's payload never needs the model: not read twice to find that out.)
         pending = ForRasa(
             stored.id,
             conversation.id,
