@@ -161,6 +161,11 @@ class ProgressOut(BaseModel):
     fieldwork_date: str | None
     due_by: str | None
     reserves_left: int
+    talks_needed: int | None = None
+    talks_done_at: str | None = None
+    reserves_told: int = 0
+    expert_by_experience_asked: int = 0
+    expert_by_experience_arranged: int = 0
 
 
 @router.get("/{council_id}/progress", response_model=ProgressOut)
