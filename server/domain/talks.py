@@ -22,11 +22,19 @@ ENDED = ("completed", "voided", "scheduled")
 
 
 def target(session: Session, council: Council) -> int | None:
-    """How many completed talks the council needs: its own number, else the pick's primaries, else None."""
+    """How many completed talks the council needs: its own number, else the pick's primaries, else its primary
+    cases (loaded without a pick); None when it has none."""
     if council.talks_needed is not None:
         return council.talks_needed
     pick = long_lists.active_selection(session, council.id)
-    return pick.primary_count if pick is not None else None
+    if pick is not None:
+        return pick.primary_count
+    primaries = session.scalar(
+        select(func.count(Case.id)).where(
+            Case.council_id == council.id, Case.priority == "primary", Case.status != "voided"
+        )
+    )
+    return int(primaries) if primaries else None
 
 
 def completed(session: Session, council_id: int) -> int:

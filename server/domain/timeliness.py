@@ -101,8 +101,7 @@ def timing(session: Session, case_id: int, now: datetime) -> dict[str, object]:
 def progress(session: Session, council_id: int, now: datetime) -> dict[str, object]:
     council = councils.get(session, council_id)
     found = _cases(session, council_id)
-    target = talks.target(session, council)
-    needed = target if target is not None else sum(1 for c in found if c.priority == "primary")
+    needed = talks.target(session, council) or 0
     counts = dict.fromkeys(
         ("approached", "answered", "consented", "scheduled", "completed", "declined", "withdrawn", "no_answer"), 0
     )
