@@ -39,8 +39,9 @@ def note_wish(session: Session, case_id: int, actor: str, stage: str) -> None:
     audit.append(session, actor, "preferences.expert_wish", case_id, {"stage": stage})
 
 
-# The meeting questions asked before the question about help (whose answer sets `support`).
-BEFORE_SUPPORT = ("pref_how",)
+# The meeting questions asked before the answer to the question about help (which sets `support`): that question
+# itself is asked again after the wish is noted.
+BEFORE_SUPPORT = ("pref_how", "pref_support")
 
 
 def counts(session: Session, council_id: int) -> dict[str, int]:
