@@ -11,10 +11,11 @@ import httpx
 import pytest
 
 from easyread.render import button_title, text
-from easyread.sms_words import without_accents
+from easyread.sms_words import plain, without_accents
 from tests.e2e.people import case_of
 from tests.e2e.test_typing import Factory, Person, person  # noqa: F401 (the fixture)
 from tests.e2e.test_voice import live_cache
+from tests.fakes.twilio_api import FakeTwilio
 from tests.phone import Heard, Phone
 from tests.support import ADMIN, council_with_staff, new_case
 from tools.stack import Stack
@@ -36,9 +37,10 @@ def asked(http: httpx.Client, staff: dict[str, str], case_id: int) -> int:
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
-def test_typed_at_the_days_question_it_is_noted_marked_and_counted(
+def test_typed_at_the_days_question_it_is_noted_marked_counted_and_booked(
     person: Factory,  # noqa: F811
     http: httpx.Client,
+    fake_twilio: FakeTwilio,
     language: str,
 ) -> None:
     someone: Person = person(language)
@@ -58,6 +60,15 @@ def test_typed_at_the_days_question_it_is_noted_marked_and_counted(
     item = next(i for i in queue if i["case_id"] == someone.case["id"])
     assert item["expert_by_experience_wanted"] is True
     assert sorted(item["preferences"]["support"]) == ["large_print", "lived_experience"]
+    # Booked without saying: an Expert by Experience comes, and the person's text says so.
+    at = {"at": "2099-03-03T14:00:00+00:00", "how": "phone"}
+    booked = http.post(f"/api/handoffs/{item['id']}/schedule", json=at, headers=ADMIN).json()
+    assert booked["meeting"]["expert_by_experience"] is True
+    second_person = without_accents(plain(text("closing.expert", language)))
+    assert any(second_person in without_accents(sms) for sms in fake_twilio.sms_to(someone.phone))
+    council_id = case_of(http, someone.staff, someone.case["id"])["council_id"]
+    progress = http.get(f"/api/councils/{council_id}/progress", headers=someone.staff).json()
+    assert progress["expert_by_experience_arranged"] == 1
 
 
 def key(heard: Heard, title: str, language: str) -> str:
