@@ -3,9 +3,9 @@ Expert by Experience), "can someone who's been through it come", "ktoÅ›, kto teÅ
 
 It is not the answer to the question being asked, so it is never kept as one (a wish typed at "which dates should we
 not pick?" is not a date): it is recorded (server.domain.experts adds "lived_experience" to `support`), the person
-hears that it was noted, and the same question is asked again. STOP, distress, asking for a person, a refusal and
-another language win over it; a wish said with a "don't want" is not one. At the question about help it is one of
-the choices, so an answer that already chose it is read as usual.
+hears that it was noted, and the same question is asked again. STOP, distress, asking for a person in so many
+words (PERSON, the button), a refusal and another language win over it; a wish said with a "don't want" is not
+one. At the question about help it is one of the choices, so an answer that already chose it is read as usual.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 
 from dialogue.answers import normal
 from dialogue.moves import ask
-from dialogue.reading import Move, Reading
+from dialogue.reading import Move, Reading, asks_for_person
 from dialogue.stages import Stage
 from dialogue.turn import Turn
 from server.domain import experts
@@ -31,8 +31,9 @@ MEETING_STAGES = frozenset(
         "pref_confirm",
     )
 )
-# Moves that always win: the wish waits for another turn.
-WINS = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.REFUSAL, Move.LANGUAGE)
+# Moves that always win: the wish waits for another turn. Asking for a person wins when it is said as such (PERSON,
+# the button); the model reading "someone who has had care" as a wish for a person now does not.
+WINS = (Move.STOP, Move.DISTRESS, Move.REFUSAL, Move.LANGUAGE)
 
 _PERSON = r"(someone|somebody|some one|a person|person|people|anyone|anybody|one of you|expert|experts|peer)"
 _HAD_CARE = (
@@ -65,6 +66,8 @@ def asks_for_expert(text: str) -> bool:
 def heard(turn: Turn, now: Stage, reading: Reading) -> bool:
     """Record the wish, say it was noted and ask the same question again; False when this turn is not that."""
     if now.name not in MEETING_STAGES or reading.move in WINS:
+        return False
+    if reading.move is Move.HUMAN and asks_for_person(turn.text):
         return False
     chosen = reading.value if isinstance(reading.value, list) else []
     if now.name == "pref_support" and reading.move is Move.ANSWER and experts.WISH in chosen:

@@ -136,7 +136,16 @@ def test_stop_and_a_person_win_over_the_wish(client: TestClient) -> None:
     chat = new_chat(client)
     chat.move("pref_days")
     assert chat.turn("PERSON") != ["utter_expert_noted", "utter_ask_days"]
+    assert chat.turn("STOP")[0] != "utter_expert_noted"
     assert support_of(chat) == []
+
+
+def test_the_model_hearing_a_person_in_the_wish_does_not_hand_it_over(client: TestClient) -> None:
+    chat = new_chat(client)
+    chat.move("pref_times")
+    said = chat.turn("I want to talk to someone who has been through it", intent="request_human", confidence=0.95)
+    assert said == ["utter_expert_noted", "utter_ask_times"]
+    assert support_of(chat) == ["lived_experience"]
 
 
 def test_said_before_the_question_about_help_it_survives_its_answer_once(client: TestClient) -> None:
