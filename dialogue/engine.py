@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from actions import RECORDERS
 from actions.consent import BACK_QUIETLY, STAY, current_state
-from dialogue import repair
+from dialogue import repair, wishes
 from dialogue.moves import ask, go, here, resume_stage
 from dialogue.reading import Move, Reading, Understanding, read
 from dialogue.stages import RECORDS_CONSENT, STAGES, Kind, Stage
@@ -32,7 +32,10 @@ def take(turn: Turn, nlu: Understanding) -> None:
         if reading.move in PLAIN_START:
             return
         now = STAGES["who"]
-    if reading.move is Move.ANSWER:
+    if wishes.heard(turn, now, reading):
+        # Someone who has had care too, asked for at a meeting question: noted, and the question again.
+        pass
+    elif reading.move is Move.ANSWER:
         answer(turn, now, reading)
     else:
         repair.handle(turn, now, reading, consented)

@@ -1,5 +1,6 @@
 """Scheduled work: re-confirming consent before meetings, flagging silence, proposing reserves, telling the team
-about cases that became at risk of missing fieldwork (once each, however often the jobs run), and signing a
+about cases that became at risk of missing fieldwork (once each, however often the jobs run), telling reserves
+still waiting once a council's talks are done (server.domain.talks), and signing a
 checkpoint of the audit chain at least every AUDIT_CHECKPOINT_MINUTES.
 
 Runs inside the server every few minutes (JOBS_INTERVAL_SECONDS, 0 turns it off), or once from cron with
@@ -14,9 +15,9 @@ from datetime import UTC, datetime
 
 from easyread.dates import spoken_datetime
 from easyread.render import text
-from server.domain import audit_checkpoints, reconfirm, reserves, timeliness
+from server.domain import audit_checkpoints, reconfirm, reserves, talks, timeliness
 from server.domain.db import session_scope
-from server.services import texts
+from server.services import outgoing, texts
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,10 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
         flagged = reconfirm.flag_unanswered(session, now)
         proposed = len(reserves.propose_reserves(session, now))
         at_risk = sum(len(notice.case_ids) for notice in timeliness.flag(session, now))
+        released = talks.release_all(session, now)
+    await outgoing.send(outgoing.of(last=list(released)))
     counts = {"asked": asked, "flagged": flagged, "reserves_proposed": proposed, "at_risk": at_risk}
+    counts["reserves_told"] = len(released)
     return {**counts, "audit_checkpoints": checkpoint(now)}
 
 

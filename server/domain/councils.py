@@ -34,10 +34,11 @@ def get(session: Session, council_id: int) -> Council:
 
 
 def change(session: Session, council_id: int, actor: str, **fields: Any) -> Council:
-    """Set `fieldwork_date` (a date or None) or `report_expected` ("YYYY-MM" or None); audited by field name."""
+    """Set `fieldwork_date` (a date or None), `report_expected` ("YYYY-MM" or None) or `talks_needed` (a number of
+    completed talks, or None for the pick's primaries); audited by field name."""
     council = get(session, council_id)
     for name, value in fields.items():
-        if name not in ("fieldwork_date", "report_expected"):
+        if name not in ("fieldwork_date", "report_expected", "talks_needed"):
             raise InvalidInput(f"{name} cannot be changed here.", name)
         setattr(council, name, value)
     session.flush()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from server.domain import audit, consent, users
+from server.domain import audit, consent, experts, users
 from server.domain.errors import Conflict, NotFound
 from server.domain.models import Case, Council, Handoff, Preferences, Representative, StaffToken, iso, utcnow
 
@@ -79,6 +79,12 @@ def ready_to_schedule(session: Session, case_id: int, actor: str, conversation_i
     session.flush()
     audit.append(session, actor, "handoff.requested", case_id, {"handoff_id": row.id, "reason": SCHEDULE})
     return row
+
+
+def council_of(session: Session, handoff: Handoff) -> int:
+    case = session.get(Case, handoff.case_id)
+    assert case is not None
+    return case.council_id
 
 
 def get(session: Session, handoff_id: int) -> Handoff:
@@ -224,6 +230,7 @@ def view(session: Session, handoff: Handoff) -> dict[str, object]:
             for rep in reps
         ],
         "preferences": _preferences(prefs) if prefs is not None else None,
+        "expert_by_experience_wanted": experts.wanted(prefs),
     }
 
 

@@ -46,6 +46,10 @@ class Council(Base):
     assessment_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the assessment's report is expected, as "YYYY-MM": the thank-you after a meeting names the month.
     report_expected: Mapped[str | None] = mapped_column(String(7))
+    # How many completed talks the council needs (None: the pick's primaries); when they are reached, the reserves
+    # still waiting are told they are not needed (at `talks_done_at`).
+    talks_needed: Mapped[int | None] = mapped_column(Integer)
+    talks_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -139,6 +143,10 @@ class Selection(Base):
     reserve_count: Mapped[int] = mapped_column(Integer)
     primary: Mapped[list[str]] = mapped_column(JSON, default=list)
     reserve: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The rules it was made by (README, "The pick"): "round_robin" or "proportional", and the size rule when the
+    # primaries were a share of the list ({"share", "min", "max"}; None: a fixed count).
+    allocation: Mapped[str] = mapped_column(String(20), default="round_robin", server_default="round_robin")
+    size: Mapped[dict[str, float] | None] = mapped_column(JSON)
     made_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -320,6 +328,9 @@ class Preferences(Base):
     avoid_dates: Mapped[str | None] = mapped_column(Text)
     contact_by: Mapped[str | None] = mapped_column(String(20))
     completed: Mapped[bool] = mapped_column(default=False)
+    # They asked for someone who has had care too in their own words before the question about help: their answer
+    # to that question keeps the wish (server.domain.preferences.set_field).
+    expert_wish_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

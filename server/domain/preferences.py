@@ -31,6 +31,10 @@ def set_field(session: Session, case_id: int, field: str, value: list[str] | str
     if field in LIST_FIELDS:
         if not isinstance(value, list):
             raise InvalidInput(f"{field} takes a list.")
+        if field == "support" and prefs.expert_wish_pending:
+            # They asked for someone who has had care too before this question, in their own words: kept.
+            value = [*value, *(v for v in prefs.support if v == "lived_experience")]
+            prefs.expert_wish_pending = False
         setattr(prefs, field, sorted(set(value)))
     elif field in TEXT_FIELDS:
         if isinstance(value, list):

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
-from server.domain import audit, consent
-from server.domain.models import Case, ConsentRecord, Conversation, Message, utcnow
+from server.domain import audit, consent, talks
+from server.domain.models import Case, ConsentRecord, Conversation, Council, Message, utcnow
 from server.settings import get_settings
 
 REFUSED = ("declined", "withdrawn")
@@ -106,7 +106,9 @@ def propose_for(session: Session, primary: Case, now: datetime | None = None) ->
     # One proposer per primary at a time on PostgreSQL: the check and the proposal happen under the row lock.
     session.execute(select(Case.id).where(Case.id == primary.id).with_for_update())
     reason = _still_needed(session, primary, now)
-    if reason is None:
+    council = session.get(Council, primary.council_id)
+    if reason is None or (council is not None and talks.reached(session, council)):
+        # The council has all the talks it needs: nobody is asked to step in.
         return None
     for reserve in _candidates(session, primary):
         # Only if still free in the database: two proposers cannot hand one reserve to two primaries.

@@ -1,26 +1,19 @@
-"""The team's pick from a council's long list: seeded, stratified by theme, re-runnable by hand (README, "The pick").
-
-The draw, for a seed S (an integer written in decimal) and the list's rows:
-
-1. Each theme's rows are put in order of sha256(f"{S}:{reference}") as lowercase hex, smallest first.
-2. The themes are put in order of sha256(f"{S}:theme:{theme}"), smallest first.
-3. Primaries: go round the themes in that order, taking each theme's next row, round after round, skipping themes
-   with no rows left, until `primary` rows are taken. No theme gets a second primary before every theme has one.
-4. Reserves: the same, round after round over the rows left, until `reserve` rows are taken.
+"""The team's pick from a council's long list: seeded, stratified by theme, re-runnable by hand (README, "The pick";
+the draw itself is server.domain.draw).
 
 Picking makes the cases (no contact details yet), deletes the rest of the list (only its SHA-256 stays) and records
-the seed and the SHA-256 in the audit chain. A second pick is refused until the first is voided.
+the seed, the rules and the SHA-256 in the audit chain. A second pick is refused until the first is voided.
 """
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.domain import audit, councils, invite_codes, long_lists
+from server.domain import draw as draw_rules
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.long_lists import Row
 from server.domain.models import Case, Council, LongListRow, Selection, iso, utcnow
@@ -28,41 +21,43 @@ from server.domain.tokens import Principal
 
 MAX_SEED = 2**53  # a JSON number any client reads exactly
 MAX_COUNT = 100
+ALLOCATIONS = draw_rules.ALLOCATIONS
+Size = draw_rules.Size
 
 
-def _key(seed: int, value: str) -> str:
-    return hashlib.sha256(f"{seed}:{value}".encode()).hexdigest()
-
-
-def _rounds(order: list[str], by_theme: dict[str, list[Row]], count: int) -> list[Row]:
-    """Take `count` rows round the themes, one a theme a round; removes them from `by_theme`."""
-    taken: list[Row] = []
-    while len(taken) < count and any(by_theme[theme] for theme in order):
-        for theme in order:
-            if len(taken) == count:
-                break
-            if by_theme[theme]:
-                taken.append(by_theme[theme].pop(0))
-    return taken
-
-
-def draw(rows: list[Row], seed: int, primary: int, reserve: int) -> tuple[list[str], list[str]]:
-    """The pick's references, primaries then reserves (pure: the same rows and seed give the same pick)."""
-    by_theme: dict[str, list[Row]] = {}
-    for row in rows:
-        by_theme.setdefault(row.theme, []).append(row)
-    for theme_rows in by_theme.values():
-        theme_rows.sort(key=lambda row: _key(seed, row.reference))
-    order = sorted(by_theme, key=lambda theme: _key(seed, f"theme:{theme}"))
-    primaries = _rounds(order, by_theme, primary)
-    reserves = _rounds(order, by_theme, reserve)
+def draw(
+    rows: list[Row], seed: int, primary: int, reserve: int, allocation: str = "round_robin"
+) -> tuple[list[str], list[str]]:
+    """The pick's references, primaries then reserves (pure: the same rows, seed and rules give the same pick)."""
+    primaries, reserves = draw_rules.draw(rows, seed, primary, reserve, allocation)
     return [row.reference for row in primaries], [row.reference for row in reserves]
 
 
+def _check_size(size: Size) -> None:
+    if not 0 < size.share <= 1:
+        raise InvalidInput("The share must be more than 0 and at most 1, like 0.125 for 1 in 8.", "size")
+    if not 1 <= size.min <= size.max <= MAX_COUNT:
+        raise InvalidInput(f"Give a min and a max from 1 to {MAX_COUNT}, the min no more than the max.", "size")
+
+
 def pick(
-    session: Session, principal: Principal, council_id: int, primary: int, reserve: int, seed: int | None
+    session: Session,
+    principal: Principal,
+    council_id: int,
+    primary: int,
+    reserve: int,
+    seed: int | None,
+    *,
+    allocation: str = "round_robin",
+    size: Size | None = None,
 ) -> Selection:
+    """`size`, when given, sets the number of primaries from the list's length instead of `primary`."""
     councils.get(session, council_id)
+    if allocation not in ALLOCATIONS:
+        raise InvalidInput("The allocation is round_robin or proportional.", "allocation")
+    if size is not None:
+        _check_size(size)
+        primary = size.min
     if not 1 <= primary <= MAX_COUNT or not 0 <= reserve <= MAX_COUNT:
         raise InvalidInput(f"Pick 1 to {MAX_COUNT} primaries and 0 to {MAX_COUNT} reserves.", "primary")
     if seed is not None and not 0 <= seed <= MAX_SEED:
@@ -75,10 +70,12 @@ def pick(
     if found is None:
         raise Conflict("This council has no long list waiting for a pick. Council staff upload one first.")
     rows = long_lists.rows_of(session, found)
+    if size is not None:
+        primary = size.count(len(rows))
     if len(rows) < primary + reserve:
         raise InvalidInput(f"The list has {len(rows)} rows: too few for {primary + reserve} people.", "primary")
     seed = secrets.randbelow(MAX_SEED) if seed is None else seed
-    primaries, reserves = draw(rows, seed, primary, reserve)
+    primaries, reserves = draw(rows, seed, primary, reserve, allocation)
     selection = Selection(
         council_id=council_id,
         long_list_id=found.id,
@@ -88,6 +85,8 @@ def pick(
         reserve_count=reserve,
         primary=primaries,
         reserve=reserves,
+        allocation=allocation,
+        size=size.as_dict() if size is not None else None,
         made_by=principal.actor,
     )
     session.add(selection)
@@ -110,6 +109,8 @@ def pick(
             "seed": seed,
             "list_sha256": found.sha256,
             "rows": len(rows),
+            "allocation": allocation,
+            "size": size.as_dict() if size is not None else None,
             "primary": primaries,
             "reserve": reserves,
         },
@@ -195,6 +196,10 @@ def view(selection: Selection) -> dict[str, object]:
         "list_sha256": selection.list_sha256,
         "primary": list(selection.primary),
         "reserve": list(selection.reserve),
+        "allocation": selection.allocation,
+        "size": selection.size,
+        "primary_count": selection.primary_count,
+        "reserve_count": selection.reserve_count,
         "made_by": selection.made_by,
         "made_at": iso(selection.created_at),
         "voided_at": iso(selection.voided_at) if selection.voided_at else None,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from easyread.render import text
-from server.domain import audit, consent, councils, handoffs, long_lists, reserves
+from server.domain import audit, consent, councils, experts, handoffs, reserves, talks
 from server.domain.models import Case, Council, OutboundMessage
 from server.settings import get_settings
 
@@ -101,8 +101,7 @@ def timing(session: Session, case_id: int, now: datetime) -> dict[str, object]:
 def progress(session: Session, council_id: int, now: datetime) -> dict[str, object]:
     council = councils.get(session, council_id)
     found = _cases(session, council_id)
-    pick = long_lists.active_selection(session, council_id)
-    needed = pick.primary_count if pick is not None else sum(1 for c in found if c.priority == "primary")
+    needed = talks.target(session, council) or 0
     counts = dict.fromkeys(
         ("approached", "answered", "consented", "scheduled", "completed", "declined", "withdrawn", "no_answer"), 0
     )
@@ -140,6 +139,12 @@ def progress(session: Session, council_id: int, now: datetime) -> dict[str, obje
         "fieldwork_date": council.fieldwork_date.isoformat() if council.fieldwork_date else None,
         "due_by": due.isoformat() if due else None,
         "reserves_left": reserves_left,
+        # The talks target as set on the council (None: the pick's primaries), when it was reached, and the reserves
+        # told then (or by staff) that we do not need to talk with them.
+        "talks_needed": council.talks_needed,
+        "talks_done_at": council.talks_done_at.isoformat() if council.talks_done_at else None,
+        "reserves_told": talks.told_count(session, council_id),
+        **experts.counts(session, council_id),
     }
 
 

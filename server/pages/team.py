@@ -25,6 +25,8 @@ router = APIRouter(prefix="/team", include_in_schema=False)
 UK = ZoneInfo("Europe/London")
 DONE = ("claimed", "booked", "completed", "cancelled")
 DATE_PARTS = ("day", "month", "year", "hour", "minute")
+# The queue shows this many hand-offs before "show all", so the progress table stays one scroll away.
+QUEUE_SHOWN = 20
 
 
 def _item(handoff_id: int) -> dict[str, Any]:
@@ -47,10 +49,28 @@ def home(caller: Team) -> Response:
 
 @router.get("/handoffs", response_class=HTMLResponse)
 def queue(request: Request, caller: Team) -> Response:
-    items, panels = handoffs.queue_and_progress()
-    for item in items:
+    """The queue first (one council's with ?council=ID; the first QUEUE_SHOWN unless ?all=1), then one progress
+    table with a row per council, whatever the number of councils."""
+    raw = request.query_params.get("council", "")
+    council_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    items, rows = handoffs.queue_and_progress(council_id)
+    everything = request.query_params.get("all") == "1"
+    shown = items if everything else items[:QUEUE_SHOWN]
+    for item in shown:
         item["claimer"] = _claimer(item)
-    return render(request, "pages/team/queue.html", {"items": items, "panels": panels})
+    council = next((row for row in rows if row["council_id"] == council_id), None)
+    context = {"items": shown, "total": len(items), "rows": rows, "council": council, "council_id": council_id}
+    return render(request, "pages/team/queue.html", context)
+
+
+@router.get("/councils.csv")
+def progress_csv(caller: Team) -> Response:
+    """The progress table as CSV: the same rows, in the same order."""
+    return Response(
+        handoffs.progress_csv(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="councils.csv"', "Cache-Control": "no-store"},
+    )
 
 
 @router.get("/handoffs/{handoff_id}", response_class=HTMLResponse)
@@ -124,8 +144,11 @@ def schedule_page(request: Request, handoff_id: Id, caller: Team) -> Response:
         values |= {"hour": f"{at.hour:02d}", "minute": f"{at.minute:02d}", "how": meeting["how"]}
         values |= {"where": meeting["where"] or "", "who": meeting["who"] or ""}
         values["expert"] = "yes" if meeting["expert_by_experience"] else ""
-    elif item["preferences"] and len(item["preferences"]["how"]) == 1:
-        values["how"] = item["preferences"]["how"][0]
+    else:
+        # The person's wish for someone who has had care too sets the box; the team can change it.
+        values["expert"] = "yes" if item["expert_by_experience_wanted"] else ""
+        if item["preferences"] and len(item["preferences"]["how"]) == 1:
+            values["how"] = item["preferences"]["how"][0]
     return _schedule_page(request, item, values, {})
 
 

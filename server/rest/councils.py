@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from server.auth import Admin, Team
 from server.rest.params import Id
-from server.services import councils
+from server.services import councils, outgoing
 
 # "YYYY-MM": the month the assessment's report is expected.
 Month = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2027-06"])
@@ -30,11 +30,14 @@ class CouncilOut(BaseModel):
     name: str
     fieldwork_date: date | None = None
     report_expected: str | None = None
+    talks_needed: int | None = None
 
 
 class CouncilChange(BaseModel):
     fieldwork_date: date | None = None
     report_expected: str | None = Month
+    # Completed talks the council needs (null: the pick's primaries). Reaching it tells the reserves still waiting.
+    talks_needed: int | None = Field(default=None, ge=1, le=100)
 
 
 @router.post("", status_code=201, response_model=CouncilOut)
@@ -43,6 +46,9 @@ def create_council(body: CouncilIn, caller: Admin) -> CouncilOut:
 
 
 @router.patch("/{council_id}", response_model=CouncilOut)
-def change_council(council_id: Id, body: CouncilChange, caller: Team) -> CouncilOut:
-    """Set the fieldwork date or the month the report is expected (fields left out stay as they are)."""
-    return CouncilOut.model_validate(councils.change(caller, council_id, **body.model_dump(exclude_unset=True)))
+async def change_council(council_id: Id, body: CouncilChange, caller: Team) -> CouncilOut:
+    """Set the fieldwork date, the month the report is expected or the talks needed (fields left out stay as they
+    are). When the completed talks reach the talks needed, the reserves still waiting are told, once each."""
+    view, texts = councils.change(caller, council_id, **body.model_dump(exclude_unset=True))
+    await outgoing.send(texts)
+    return CouncilOut.model_validate(view)

@@ -83,6 +83,8 @@ class HandoffOut(BaseModel):
     consent: ConsentState
     representatives: list[RepresentativeOut]
     preferences: PreferencesOut | None
+    # The person asked to talk with someone who has had care too (preferences.support holds "lived_experience").
+    expert_by_experience_wanted: bool = False
     meeting: MeetingOut | None
     # The case's due-by date (its council's fieldwork date less CASE_DUE_DAYS_BEFORE_FIELDWORK), and whether it is at
     # risk of missing it.
@@ -95,8 +97,9 @@ class ScheduleIn(BaseModel):
     how: Literal["phone", "video", "home", "elsewhere"]
     where: str | None = Field(default=None, max_length=300)
     who: str | None = Field(default=None, max_length=300)
-    # An Expert by Experience comes too: the person's confirmation says so.
-    expert_by_experience: bool = False
+    # An Expert by Experience comes too: the person's confirmation says so. Left out: as the meeting being moved
+    # had it, else as the person asked (expert_by_experience_wanted).
+    expert_by_experience: bool | None = None
 
 
 @router.get("", response_model=list[HandoffOut])

@@ -3,16 +3,16 @@ pick from it; everyone concerned can see the pick."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from server.auth import Caller, Team, require
 from server.domain import case_lists
 from server.domain.errors import NotFound
-from server.domain.selection import MAX_COUNT, MAX_SEED
+from server.domain.selection import MAX_COUNT, MAX_SEED, Size
 from server.domain.tokens import Principal
 from server.rest.params import Id
 from server.services import selection
@@ -37,10 +37,38 @@ class LongListOut(BaseModel):
     uploaded_at: str
 
 
+class SizeIn(BaseModel):
+    """The primaries as a share of the long list's rows, rounded down, at least `min`, at most `max`."""
+
+    share: float = Field(gt=0, le=1, examples=[0.125])
+    min: int = Field(ge=1, le=MAX_COUNT, examples=[6])
+    max: int = Field(ge=1, le=MAX_COUNT, examples=[12])
+
+    @model_validator(mode="after")
+    def min_not_above_max(self) -> SizeIn:
+        if self.min > self.max:
+            raise ValueError("min must be no more than max")
+        return self
+
+
 class SelectionIn(BaseModel):
-    primary: int = Field(default=6, ge=1, le=MAX_COUNT)
+    primary: int | None = Field(default=None, ge=1, le=MAX_COUNT, description="a fixed count (6 when no size)")
     reserve: int = Field(default=4, ge=0, le=MAX_COUNT)
     seed: int | None = Field(default=None, ge=0, le=MAX_SEED)
+    allocation: Literal["round_robin", "proportional"] = "round_robin"
+    size: SizeIn | None = Field(default=None, description="instead of primary: a share of the list")
+
+    @model_validator(mode="after")
+    def primary_or_size(self) -> SelectionIn:
+        if self.primary is not None and self.size is not None:
+            raise ValueError("give primary or size, not both")
+        return self
+
+
+class SizeOut(BaseModel):
+    share: float
+    min: int
+    max: int
 
 
 class SelectionOut(BaseModel):
@@ -50,6 +78,11 @@ class SelectionOut(BaseModel):
     list_sha256: str
     primary: list[str]
     reserve: list[str]
+    allocation: str
+    # None: the primaries were a fixed count.
+    size: SizeOut | None
+    primary_count: int
+    reserve_count: int
     made_by: str
     made_at: str
     voided_at: str | None
@@ -95,8 +128,11 @@ def show_long_list(council_id: Id, caller: ListWriter) -> Any:
 
 @router.post("/{council_id}/selection", status_code=201, response_model=SelectionOut)
 def make_selection(council_id: Id, body: SelectionIn, caller: Team) -> Any:
-    """The seeded, stratified pick (see the README). 409 when a pick stands; the seed is random when not given."""
-    return selection.pick(caller, council_id, body.primary, body.reserve, body.seed)
+    """The seeded, stratified pick (see the README): a fixed count or a share of the list, round robin or
+    proportional across themes. 409 when a pick stands; the seed is random when not given."""
+    size = Size(body.size.share, body.size.min, body.size.max) if body.size is not None else None
+    primary = body.primary if body.primary is not None else 6
+    return selection.pick(caller, council_id, primary, body.reserve, body.seed, body.allocation, size)
 
 
 @router.get("/{council_id}/selection", response_model=SelectionOut)
@@ -125,6 +161,11 @@ class ProgressOut(BaseModel):
     fieldwork_date: str | None
     due_by: str | None
     reserves_left: int
+    talks_needed: int | None = None
+    talks_done_at: str | None = None
+    reserves_told: int = 0
+    expert_by_experience_asked: int = 0
+    expert_by_experience_arranged: int = 0
 
 
 @router.get("/{council_id}/progress", response_model=ProgressOut)

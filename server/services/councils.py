@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from server.domain import councils
+from server.domain import councils, talks
 from server.domain.db import session_scope
 from server.domain.tokens import Principal
+from server.services.outgoing import Outgoing, of
 
 
 def _view(council: councils.Council) -> dict[str, object]:
@@ -16,6 +17,7 @@ def _view(council: councils.Council) -> dict[str, object]:
         "name": council.name,
         "fieldwork_date": council.fieldwork_date,
         "report_expected": council.report_expected,
+        "talks_needed": council.talks_needed,
     }
 
 
@@ -27,10 +29,12 @@ def create(caller: Principal, name: str, fieldwork_date: date | None, report_exp
         return _view(council)
 
 
-def change(caller: Principal, council_id: int, **fields: Any) -> dict[str, object]:
-    """Set the fields given; the others stay as they are."""
+def change(caller: Principal, council_id: int, **fields: Any) -> tuple[dict[str, object], Outgoing]:
+    """Set the fields given; the others stay as they are. A talks target the completed talks already reach tells
+    the reserves still waiting: their messages are to send."""
     with session_scope() as session:
-        return _view(councils.change(session, council_id, caller.actor, **fields))
+        council = councils.change(session, council_id, caller.actor, **fields)
+        return _view(council), of(last=list(talks.release(session, council_id)))
 
 
 def name_of(council_id: int | None) -> str:

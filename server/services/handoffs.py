@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from server.domain import closing, handoffs, meetings, timeliness
+from server.domain import closing, experts, handoffs, meetings, progress_table, talks, timeliness
 from server.domain.db import session_scope
 from server.domain.models import Handoff, utcnow
 from server.domain.tokens import Principal
@@ -32,14 +32,27 @@ def queue() -> list[dict[str, Any]]:
         return [_item(session, handoff) for handoff in handoffs.queue(session)]
 
 
-def queue_and_progress() -> tuple[list[dict[str, Any]], list[dict[str, object]]]:
-    """The queue, and the progress of every council still open (the team's page)."""
+def queue_and_progress(council_id: int | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The queue (only one council's, when given), and the progress of every council still open, one row each,
+    councils at risk first, then the soonest fieldwork (the team's page)."""
     with session_scope() as session:
-        items = [_item(session, handoff) for handoff in handoffs.queue(session)]
-        panels = [
-            timeliness.progress(session, council_id, utcnow()) for council_id in timeliness.open_councils(session)
-        ]
-        return items, panels
+        found = handoffs.queue(session)
+        if council_id is not None:
+            found = [handoff for handoff in found if handoffs.council_of(session, handoff) == council_id]
+        items = [_item(session, handoff) for handoff in found]
+        return items, progress_rows(session)
+
+
+def progress_rows(session: Session) -> list[dict[str, Any]]:
+    now = utcnow()
+    rows = [timeliness.progress(session, council_id, now) for council_id in timeliness.open_councils(session)]
+    return progress_table.ordered(rows)
+
+
+def progress_csv() -> str:
+    """The team's progress table as CSV, in the same order."""
+    with session_scope() as session:
+        return progress_table.export(progress_rows(session))
 
 
 def shown(handoff_id: int) -> dict[str, Any]:
@@ -61,13 +74,21 @@ def book(
     how: str,
     where: str | None,
     who: str | None,
-    expert_by_experience: bool = False,
+    expert_by_experience: bool | None = None,
 ) -> Outgoing:
-    """Book the meeting (or move it); the easy-read confirmation with a calendar link is to send."""
+    """Book the meeting (or move it); the easy-read confirmation with a calendar link is to send.
+    `expert_by_experience` None: as the meeting being moved had it, else as the person asked."""
     with session_scope() as session:
+        handoff = handoffs.get(session, handoff_id)
+        if expert_by_experience is None:
+            booked = meetings.current(session, handoff)
+            if booked is not None and booked.status == "scheduled":
+                expert_by_experience = booked.expert_by_experience
+            else:
+                expert_by_experience = experts.wanted_for(session, handoff.case_id)
         meeting = meetings.schedule(
             session,
-            handoffs.get(session, handoff_id),
+            handoff,
             at,
             how,
             where,
@@ -80,12 +101,13 @@ def book(
 
 def complete(caller: Principal, handoff_id: int) -> Outgoing:
     """The meeting took place (or the request for a person was dealt with); after a meeting the thank-you is to
-    send, once."""
+    send, once. When that talk was the last one the council needed, the reserves still waiting are told too."""
     with session_scope() as session:
         handoff = handoffs.get(session, handoff_id)
         meeting = meetings.complete(session, handoff, caller.actor)
         _, thanks = closing.after_handoff(session, handoff, meeting, "completed", caller.actor)
-        return of(last=[thanks])
+        council_id = handoffs.council_of(session, handoff)
+        return of(last=[thanks, *talks.release(session, council_id)])
 
 
 def cancel(caller: Principal, handoff_id: int) -> Outgoing:

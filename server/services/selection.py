@@ -33,9 +33,19 @@ def long_list(caller: Principal, council_id: int) -> dict[str, object] | None:
         return long_lists.summary(session, caller, council_id)
 
 
-def pick(caller: Principal, council_id: int, primary: int, reserve: int, seed: int | None) -> dict[str, object]:
+def pick(
+    caller: Principal,
+    council_id: int,
+    primary: int,
+    reserve: int,
+    seed: int | None,
+    allocation: str = "round_robin",
+    size: selection.Size | None = None,
+) -> dict[str, object]:
+    """The seeded pick by its size and allocation rules (README, "The pick")."""
     with session_scope() as session:
-        return selection.view(selection.pick(session, caller, council_id, primary, reserve, seed))
+        made = selection.pick(session, caller, council_id, primary, reserve, seed, allocation=allocation, size=size)
+        return selection.view(made)
 
 
 def current(caller: Principal, council_id: int) -> dict[str, object]:

@@ -165,4 +165,7 @@ def test_the_pages_show_the_progress_panel_and_due_by(client: TestClient) -> Non
     sign_in(team_client, page_user(client, "team"))
     run_jobs(client, datetime.now(UTC))
     queue = team_client.get("/team/handoffs").text
-    assert "Progress: North" in queue and "Due by" in queue and "At risk" in queue
+    # The queue first, then one table with a row per council, linking to that council's work.
+    assert queue.index('id="queue"') < queue.index('id="councils"')
+    assert f'href="/team/handoffs?council={council_id}">North</a>' in queue
+    assert "Due by" in queue and "At risk" in queue
