@@ -62,7 +62,7 @@ def draw(rows: list[Row], seed: int, primary: int, reserve: int) -> tuple[list[s
 def pick(
     session: Session, principal: Principal, council_id: int, primary: int, reserve: int, seed: int | None
 ) -> Selection:
-    councils.get(session, council_id)
+    councils.open_for_cases(session, council_id)
     if not 1 <= primary <= MAX_COUNT or not 0 <= reserve <= MAX_COUNT:
         raise InvalidInput(f"Pick 1 to {MAX_COUNT} primaries and 0 to {MAX_COUNT} reserves.", "primary")
     if seed is not None and not 0 <= seed <= MAX_SEED:
@@ -143,6 +143,7 @@ def _case(session: Session, council_id: int, selection_id: int, reference: str, 
         phone=None,
         language="en",
         invite_code=invite_codes.new_code(),
+        invite_token=invite_codes.new_token(),
         selection_id=selection_id,
     )
     session.add(case)

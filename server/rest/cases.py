@@ -51,6 +51,9 @@ class CaseOut(BaseModel):
     language: str
     # The code on the person's letter: for the council and admins; null for the team, who never need it.
     invite_code: str | None
+    # The invitation link (<PUBLIC_BASE_URL>/start/<token>), for the same people as the code: it opens the person's
+    # conversation and is never counted as a guess or refused.
+    invite_link: str | None = None
     status: str
     consent: Consent
     advocate_involved: bool

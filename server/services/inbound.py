@@ -85,6 +85,9 @@ def _link(session: Session, conversation: Conversation, message: Inbound) -> tup
         return say("code_locked", language, message.channel), 429
     if result is LinkResult.WRONG:
         return say("code_wrong", language, message.channel), 200
+    if result is not LinkResult.LINKED:  # codes slowed, or handed to a person (conversations.link_by_codes)
+        status = 429 if result is LinkResult.WAIT else 200
+        return say(result.value, language, message.channel, helpline=settings.helpline_number), status
     return None
 
 
