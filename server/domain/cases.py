@@ -257,6 +257,7 @@ def view(session: Session, case: Case, show_code: bool = True) -> dict[str, obje
             "given_by": current.given_by if current else None,
             "at": iso(current.at) if current else None,
             "unsure": case.unsure,
+            "caller_verified": current.caller_verified if current else None,
         },
         "advocate_involved": representatives.advocate_involved(session, case.id),
         "invitation": {"status": case.invite_status},

@@ -176,6 +176,10 @@ class ConsentRecord(Base):
     notice_version: Mapped[str] = mapped_column(ForeignKey("notice_versions.hash"))
     channel: Mapped[str] = mapped_column(String(20))
     conversation_id: Mapped[str | None] = mapped_column(String(100))
+    # On a call: whether we knew who was on the line (a call we placed, or caller ID fully attested). False: a stop
+    # taken on a call the person made, recorded at once; the team may ring the number on file to check. None: not a
+    # call.
+    caller_verified: Mapped[bool | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

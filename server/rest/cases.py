@@ -30,6 +30,10 @@ class Consent(BaseModel):
     given_by: Literal["person", "representative"] | None
     at: str | None
     unsure: bool
+    # An answer given on a phone call: whether we knew who was on the line (a call we placed, or caller ID fully
+    # attested). False: a stop on a call the person made, recorded at once; ring the number on file to check.
+    # null when not given on a call.
+    caller_verified: bool | None = None
 
 
 class Invitation(BaseModel):

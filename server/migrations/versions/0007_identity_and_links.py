@@ -1,5 +1,5 @@
-"""identity and links: each database's own identity (its audit checkpoints are kept by it), and each case's
-invitation link token, separate from the short code
+"""identity and links: each database's own identity (its audit checkpoints are kept by it), each case's
+invitation link token, separate from the short code, and whether a consent answer's caller was verified
 
 Revision ID: 0007
 Revises: 0006
@@ -48,8 +48,13 @@ def upgrade() -> None:
         batch.alter_column("invite_token", existing_type=sa.String(length=40), nullable=False)
         batch.create_unique_constraint("uq_cases_invite_token", ["invite_token"])
 
+    # Whether we knew who was on the line when a consent answer came by phone (None: not a call).
+    op.add_column("consent_records", sa.Column("caller_verified", sa.Boolean(), nullable=True))
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("consent_records") as batch:
+        batch.drop_column("caller_verified")
     with op.batch_alter_table("cases") as batch:
         batch.drop_constraint("uq_cases_invite_token", type_="unique")
         batch.drop_column("invite_token")
