@@ -111,13 +111,24 @@ def is_trusted_proxy(host: str, trusted: str | None = None) -> bool:
     return any(address in network for network in networks)
 
 
+def _host(hop: str) -> str:
+    """An address as a proxy wrote it, without a port ("198.51.100.7:4431", "[2001:db8::7]:443"): one person's
+    requests from several ports are one address."""
+    hop = hop.strip()
+    if hop.startswith("[") and "]" in hop:
+        return hop[1 : hop.index("]")]
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    return hop
+
+
 def forwarded_client(peer: str, forwarded_for: list[str], trusted: str | None = None) -> str:
     """The person's own address: the peer, unless the peer is one of our proxies (TRUSTED_PROXIES); then the
     nearest address in X-Forwarded-For that is not one of ours (each proxy appends the address it saw, so the ones
     further left may be anything the sender typed)."""
     if not is_trusted_proxy(peer, trusted):
         return peer
-    hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    hops = [_host(hop) for value in forwarded_for for hop in value.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not is_trusted_proxy(hop, trusted):
             return hop

@@ -193,3 +193,6 @@ def test_the_address_counted_is_the_one_a_trusted_proxy_forwarded() -> None:
     # No header: the peer itself; nonsense in the setting is ignored, not an error.
     assert forwarded_client("127.0.0.1", [], "127.0.0.1") == "127.0.0.1"
     assert forwarded_client("127.0.0.1", ["198.51.100.3"], "not-an-address, 127.0.0.1") == "198.51.100.3"
+    # A port some proxies add is not part of the address.
+    assert forwarded_client("127.0.0.1", ["198.51.100.4:4431"], "127.0.0.1") == "198.51.100.4"
+    assert forwarded_client("127.0.0.1", ["[2001:db8::9]:443"], "127.0.0.1") == "2001:db8::9"

@@ -4,6 +4,7 @@ counted in the database, or in Redis across servers (the `limits` package's movi
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -205,3 +206,27 @@ def test_with_redis_down_wrong_codes_are_still_limited_in_the_database(
         assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (200, [WRONG])
         assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (200, [WRONG])
         assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (429, [LOCKED])
+
+
+def test_in_redis_a_busy_address_is_slowed_not_locked(
+    monkeypatch: pytest.MonkeyPatch, shared_redis: redis.Redis
+) -> None:
+    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="2", CODE_WAIT_SECONDS="1")
+    from server.app import create_app
+    from server.domain.invite_codes import attempt_key
+    from server.domain.models import CodeAttempt
+
+    with TestClient(create_app()) as client:
+        council = council_with_staff(client, "North Council")
+        case = new_case(client, council.staff, "N-1")
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
+        # Over the address's count: the next try, right or wrong, waits a moment ...
+        assert chat(client, case["invite_code"]) == (429, [WAIT])
+        time.sleep(1.2)
+        # ... and then the right code opens the conversation: slowed, never locked.
+        assert opens(client, case["invite_code"])
+    with session_scope() as session:
+        assert session.query(CodeAttempt).count() == 0, "counted in Redis, not the database"
+    for key in (attempt_key("web", "testclient"), attempt_key("overall", "overall")):
+        forget(shared_redis, key)
