@@ -50,6 +50,8 @@ def record(turn: Turn, state: str) -> None:
         channel=turn.channel,
         conversation_id=turn.conversation.id,
         actor=f"{'representative' if by_rep else 'person'}:{turn.channel}",
+        # A stop on a call the person made is taken at once: staff see it was not verified, and can ring to check.
+        caller_verified=turn.verified if turn.channel == "voice" else None,
     )
     if state in ("declined", "withdrawn"):
         # A primary case that says no makes room for a reserve of the same theme.

@@ -43,12 +43,29 @@ def take(turn: Turn, nlu: Understanding) -> None:
         conversations.note_understood(turn.session, turn.conversation, understood=True)
 
 
+def _stops(turn: Turn, now: Stage, reading: Reading) -> bool:
+    """Whether this answer can only stop or change nothing: the read-back of a wish to stop ("You want to stop.
+    Is that right?"), or of a no. On a call we cannot be sure of it is recorded at once, as a text's STOP is:
+    withdrawing must be as easy as giving, and a wrong withdrawal costs a call to check. A yes to taking part waits
+    for the call back; a "no" to "do you still want to talk with us?" is read back first."""
+    if now.name == "confirm_stop":
+        return True
+    if now.name == "confirm":
+        pending = reading.extra.get("to") if reading.value == "correct" else turn.conversation.pending_answer
+        return pending == "no" or reading.value == "no"
+    return False
+
+
 def answer(turn: Turn, now: Stage, reading: Reading) -> None:
     if now.consent is not None and reading.confidence < get_settings().consent_min_confidence:
         # A consent answer the model is unsure of is asked again, never guessed.
         repair.not_understood(turn, now)
         return
-    if now.name in RECORDS_CONSENT and not turn.verified:
+    if now.name in RECORDS_CONSENT and not turn.verified and not _stops(turn, now, reading):
+        if now.name == "reconfirm" and reading.value == "no":
+            # "No" to "do you still want to talk with us?" on a call we cannot be sure of: read back, like any stop.
+            go(turn, STAGES["confirm_stop"], resume=now)
+            return
         repair.ring_back(turn, now)
         return
     value = reading.value

@@ -209,6 +209,8 @@ def _catalogue() -> dict[str, Spec]:
         "ask_code": Spec("ask_code"),
         "code_wrong": Spec("code_wrong"),
         "code_locked": Spec("code_locked"),
+        "code_wait": Spec("code_wait"),
+        "code_person": Spec("code_person"),
         "error_try_again": Spec("error_try_again"),
         "ask_who": Spec("reps.ask_who", ("choices.self", "choices.helper")),
         "ask_role": Spec("reps.ask_role", tuple(f"choices.role_{r}" for r in ROLES)),

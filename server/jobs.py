@@ -55,9 +55,10 @@ def checkpoint(now: datetime) -> int:
     last good checkpoint stays the newest, and `make audit-verify` says what is wrong."""
     settings = get_settings()
     try:
-        if not audit_checkpoints.due(audit_checkpoints.read(), now, settings.audit_checkpoint_minutes):
-            return 0
         with session_scope() as session:
+            own = audit_checkpoints.read(session).own
+            if not audit_checkpoints.due(own, now, settings.audit_checkpoint_minutes):
+                return 0
             check, comparison = audit_checkpoints.check_and_sign(session, now)
     except audit_checkpoints.BadCheckpoints:
         log.error("audit checkpoints do not verify; run make audit-verify")

@@ -15,6 +15,8 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
 from limits import RateLimitItem, RateLimitItemPerSecond
@@ -83,8 +85,62 @@ def limits_of(request: Request) -> Limits:
     return found
 
 
+@lru_cache(maxsize=4)
+def _networks(trusted: str) -> tuple[bool, tuple[IPv4Network | IPv6Network, ...]]:
+    """TRUSTED_PROXIES read once: ("*" trusts every peer) and the addresses or networks, comma separated."""
+    parts = [part.strip() for part in trusted.split(",") if part.strip()]
+    networks = []
+    for part in parts:
+        if part == "*":
+            continue
+        try:
+            networks.append(ip_network(part, strict=False))
+        except ValueError:
+            log.warning("TRUSTED_PROXIES holds something that is not an address or network; it is ignored")
+    return "*" in parts, tuple(networks)
+
+
+def is_trusted_proxy(host: str, trusted: str | None = None) -> bool:
+    everyone, networks = _networks(get_settings().trusted_proxies if trusted is None else trusted)
+    if everyone:
+        return True
+    try:
+        address = ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
+
+
+def _host(hop: str) -> str:
+    """An address as a proxy wrote it, without a port ("198.51.100.7:4431", "[2001:db8::7]:443"): one person's
+    requests from several ports are one address."""
+    hop = hop.strip()
+    if hop.startswith("[") and "]" in hop:
+        return hop[1 : hop.index("]")]
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    return hop
+
+
+def forwarded_client(peer: str, forwarded_for: list[str], trusted: str | None = None) -> str:
+    """The person's own address: the peer, unless the peer is one of our proxies (TRUSTED_PROXIES); then the
+    nearest address in X-Forwarded-For that is not one of ours (each proxy appends the address it saw, so the ones
+    further left may be anything the sender typed)."""
+    if not is_trusted_proxy(peer, trusted):
+        return peer
+    hops = [_host(hop) for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not is_trusted_proxy(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """Who is sending, as limits count them: behind a proxy or load balancer named in TRUSTED_PROXIES, the address
+    it forwarded; otherwise the address that connected. (uvicorn is given the same list as its
+    forwarded-allow-ips, so when it has already put the person's address in, that address is taken as it is.)"""
+    peer = request.client.host if request.client else "unknown"
+    return forwarded_client(peer, request.headers.getlist("x-forwarded-for"))
 
 
 def retry_after() -> dict[str, str]:

@@ -59,11 +59,17 @@ class Settings(BaseSettings):
     retention_days: int = 90
     # A "yes" or "no" to the consent question below this NLU confidence is asked again, never recorded.
     consent_min_confidence: float = 0.8
-    # Wrong invitation codes allowed in any hour: per address or phone number, per conversation, and over all
-    # conversations together (against guessing from many addresses). Counted in the database, shared by every
-    # server on it, or in Redis when REDIS_URL is set. Over the overall cap, no code opens a conversation for the
-    # rest of the hour (people who text or ring from a case's own number are still joined by their number).
-    code_attempts_per_hour: int = 5
+    # Wrong typed invitation codes in any hour (server/domain/invite_codes.py). Per address or phone number: over
+    # it the address is slowed (a growing wait between tries), never locked, as a care home, a day centre or a
+    # library shares one address. Per conversation: over it that one chat (or number) gets no more tries this
+    # hour. Over all conversations: over CODE_ATTEMPTS_OVERALL_PER_HOUR everyone is slowed and staff are told;
+    # over CODE_ATTEMPTS_BEFORE_PERSON codes are not checked and people are told how to reach a person. The
+    # invitation link is never counted or refused, and neither is a text or call from a case's own number.
+    # Counted in the database, shared by every server on it, or in Redis when REDIS_URL is set.
+    code_attempts_per_hour: int = 30
+    code_attempts_before_person: int = 1000
+    # The first wait between tries when codes are slowed; it doubles as the count grows (at most 5 minutes).
+    code_wait_seconds: int = 10
     # Working days after a yes within which the team gets in touch ("by Friday 13 March").
     contact_within_days: int = 10
     # Told to people who ask "is this real?", beside their council's number; and how long a talk usually takes.
@@ -83,6 +89,12 @@ class Settings(BaseSettings):
     messages_per_chat: int = 60
     messages_per_address: int = 3000
     redis_url: str | None = None
+    # The proxies and load balancers in front of the server, whose X-Forwarded-For is believed: addresses or
+    # networks, comma separated ("10.0.0.0/8,192.168.1.5"), or "*" for any (only when nothing else can reach the
+    # server). Every limit counts the person's own address, the nearest one in X-Forwarded-For that is not one of
+    # these; `make run` passes the same list to uvicorn as its forwarded-allow-ips. Behind a load balancer not
+    # listed here, everyone would be the load balancer's one address.
+    trusted_proxies: str = "127.0.0.1"
     # A request body over this many bytes gets 413 before it is read (a text is at most 1,600 characters).
     max_body_bytes: int = 65536
     default_language: str = "en"

@@ -24,6 +24,8 @@ DEMO_TEAM_EMAIL = "team@demo-team.example.org"
 class Demo:
     invite_code: str
     case_id: int
+    # The invitation link's token (/start/<token>): never counted as a guess.
+    invite_token: str
     staff_token: str
     # A new password each run (only hashes are kept), for both sign-ins.
     password: str = ""
@@ -61,4 +63,10 @@ def seed() -> Demo:
                 users.create(session, email, password, role, council_id, admin.actor)
             else:
                 users.set_password(session, user, password, admin.actor)
-        return Demo(invite_code=case.invite_code, case_id=case.id, staff_token=token, password=password)
+        return Demo(
+            invite_code=case.invite_code,
+            case_id=case.id,
+            invite_token=case.invite_token,
+            staff_token=token,
+            password=password,
+        )

@@ -44,7 +44,7 @@ def main() -> None:
     print(
         "\nReady.\n"
         f"  Chat:               {base}/\n"
-        f"  Demo invitation:    {base}/start/{seeded.invite_code}   (code {seeded.invite_code})\n"
+        f"  Demo invitation:    {base}/start/{seeded.invite_token}   (or type the code {seeded.invite_code})\n"
         f"  Staff API:          {base}/api/cases   (see {base}/docs)\n"
         f"  Demo staff token:   {seeded.staff_token}\n"
         f"  Staff pages:        {base}/sign-in   council staff {demo.DEMO_STAFF_EMAIL}, "

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from server.settings import get_settings
 from tools.model import RASA, ROOT, rasa_env
 
 UVICORN = ROOT / ".venv" / "bin" / "uvicorn"
@@ -83,6 +84,9 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float, lo
 
 def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     command = [str(UVICORN), "server.app:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    # uvicorn believes X-Forwarded-For from the same proxies the limits do (TRUSTED_PROXIES).
+    trusted = env.get("TRUSTED_PROXIES") or os.environ.get("TRUSTED_PROXIES") or get_settings().trusted_proxies
+    command += ["--proxy-headers", "--forwarded-allow-ips", trusted]
     with log.open("ab") as out:
         return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
 

@@ -80,7 +80,7 @@ def create(
         council_id = principal.council_id
     if council_id is None:
         raise InvalidInput("Say which council the case belongs to.", "council_id")
-    councils.get(session, council_id)
+    councils.open_for_cases(session, council_id)
     reference = reference.strip()
     if not reference or len(reference) > 100:
         raise InvalidInput("Give a reference of 1 to 100 characters.", "reference")
@@ -101,6 +101,7 @@ def create(
         phone=e164,
         language=language,
         invite_code=invite_codes.new_code(),
+        invite_token=invite_codes.new_token(),
     )
     session.add(case)
     try:
@@ -210,6 +211,26 @@ def by_invite_code(session: Session, code: str, now: datetime | None = None) -> 
     return case
 
 
+def by_invite_token(session: Session, token: str, now: datetime | None = None) -> Case | None:
+    """The case an invitation link opens, or None: the same rules as its code (until the assessment closes, for
+    at most INVITE_CODE_DAYS, never once purged)."""
+    now = now or utcnow()
+    found = (
+        select(Case)
+        .join(Council, Council.id == Case.council_id)
+        .where(Case.invite_token == token, Case.purged_at.is_(None), Council.assessment_closed_at.is_(None))
+    )
+    case = session.scalars(found).first()
+    if case is None or _aware(case.created_at) < now - timedelta(days=get_settings().invite_code_days):
+        return None
+    return case
+
+
+def invite_link(case: Case) -> str:
+    """The invitation link: opens the person's conversation, never counted as a guess."""
+    return f"{get_settings().public_base_url.rstrip('/')}/start/{case.invite_token}"
+
+
 def _aware(at: datetime) -> datetime:
     # SQLite hands back naive datetimes, which are UTC here.
     return at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -229,12 +250,14 @@ def view(session: Session, case: Case, show_code: bool = True) -> dict[str, obje
         "priority": case.priority,
         "language": case.language,
         "invite_code": case.invite_code if show_code else None,
+        "invite_link": invite_link(case) if show_code else None,
         "status": case.status,
         "consent": {
             "state": current.state if current else "pending",
             "given_by": current.given_by if current else None,
             "at": iso(current.at) if current else None,
             "unsure": case.unsure,
+            "caller_verified": current.caller_verified if current else None,
         },
         "advocate_involved": representatives.advocate_involved(session, case.id),
         "invitation": {"status": case.invite_status},

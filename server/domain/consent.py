@@ -48,6 +48,7 @@ def record(
     conversation_id: str | None,
     actor: str,
     representative_role: str | None = None,
+    caller_verified: bool | None = None,
 ) -> ConsentRecord:
     if state not in STATES:
         raise InvalidInput(f"Consent state must be one of {STATES}.")
@@ -61,6 +62,7 @@ def record(
         notice_version=notice,
         channel=channel,
         conversation_id=conversation_id,
+        caller_verified=caller_verified,
     )
     session.add(row)
     case.status = "answered"
@@ -71,7 +73,14 @@ def record(
         actor,
         f"consent.{state}",
         case.id,
-        {"record_id": row.id, "given_by": given_by, "channel": channel, "notice_version": notice},
+        {
+            "record_id": row.id,
+            "given_by": given_by,
+            "channel": channel,
+            "notice_version": notice,
+            # On a call: whether we knew who was on the line (see ConsentRecord.caller_verified).
+            **({} if caller_verified is None else {"caller_verified": caller_verified}),
+        },
     )
     return row
 

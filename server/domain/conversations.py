@@ -11,12 +11,20 @@ from sqlalchemy.orm import Session, contains_eager
 from server.domain import audit, cases, invite_codes
 from server.domain.errors import InvalidInput
 from server.domain.models import Case, Conversation, Message
+from server.settings import get_settings
 
 
 class LinkResult(Enum):
+    """How joining by a code or link went; the value names what the person is told (when not linked)."""
+
     LINKED = "linked"
-    WRONG = "wrong"
-    LOCKED = "locked"
+    WRONG = "code_wrong"
+    # This conversation had too many wrong codes this hour (the link still works).
+    LOCKED = "code_locked"
+    # Codes are slowed: try again in a little while (or use the link).
+    WAIT = "code_wait"
+    # Codes are being guessed from everywhere: not checked now; a person helps (and the link still works).
+    PERSON = "code_person"
 
 
 @dataclass(frozen=True)
@@ -126,34 +134,53 @@ def link_by_code(
 def link_by_codes(
     session: Session, conversation: Conversation, candidates: list[str], attempt_key: str, per_hour: int
 ) -> LinkResult:
-    """Join the case whose code is the first candidate that is one (a message is one attempt, however many code-
-    shaped words it holds). Wrong codes are limited per address (`per_hour`), per conversation and over all
-    conversations; once any is reached, even a right code is refused for the hour, so guessing from many places
-    at once gains nothing."""
+    """Join the case whose link token or code is the first candidate that is one (a message is one attempt,
+    however many code-shaped words it holds).
+
+    A link's token is never counted and never refused: nobody guesses 192 random bits. Typed codes are counted
+    per address (`per_hour` before it is slowed), per conversation and over all conversations
+    (server.domain.invite_codes): a conversation with too many wrong codes is refused codes for the hour, anyone
+    else is only slowed, and when codes are guessed from everywhere they are handed to a person, and staff told."""
+    tokens = [c for c in candidates if invite_codes.looks_like_token(c)]
+    for token in tokens:
+        case = cases.by_invite_token(session, token)
+        if case is not None:
+            attach(session, conversation, case, "link")
+            return LinkResult.LINKED
+    codes = [c for c in candidates if c not in tokens]
+    if not codes:
+        return LinkResult.WRONG
     counts = invite_codes.counter(session)
-    limits = invite_codes.limits(attempt_key, conversation.id, per_hour)
-    if any(counts.locked(key, limit) for key, limit in limits):
+    keys = invite_codes.Keys(attempt_key, invite_codes.attempt_key("conversation", conversation.id), per_hour)
+    standing = invite_codes.standing(counts, keys)
+    if standing.verdict is invite_codes.Verdict.PERSON:
+        invite_codes.tell_staff(session, invite_codes.Verdict.PERSON, standing.overall)
+        return LinkResult.PERSON
+    if standing.verdict is invite_codes.Verdict.LOCKED:
         return LinkResult.LOCKED
+    if standing.verdict is invite_codes.Verdict.WAIT:
+        return LinkResult.WAIT
     case = None
-    for code in candidates:
+    for code in codes:
         case = cases.by_invite_code(session, code)
         if case is not None:
             break
     if case is None:
-        for key, limit in limits:
-            counts.failed(key, limit)
+        overall = invite_codes.failed(counts, keys)
+        if overall >= get_settings().code_attempts_overall_per_hour:
+            invite_codes.tell_staff(session, invite_codes.Verdict.WAIT, overall)
         return LinkResult.WRONG
-    attach(session, conversation, case)
+    attach(session, conversation, case, "code")
     return LinkResult.LINKED
 
 
-def attach(session: Session, conversation: Conversation, case: Case) -> None:
+def attach(session: Session, conversation: Conversation, case: Case, by: str = "number") -> None:
     conversation.case_id, conversation.case = case.id, case
     conversation.language = case.language
     if case.status in ("created", "invited"):
         case.status = "engaged"
     session.flush()
-    audit.append(session, "person", "conversation.linked", case.id, {"channel": conversation.channel})
+    audit.append(session, "person", "conversation.linked", case.id, {"channel": conversation.channel, "by": by})
 
 
 def set_language(session: Session, conversation: Conversation, language: str, actor: str) -> bool:

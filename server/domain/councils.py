@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.domain import audit
-from server.domain.errors import InvalidInput, NotFound
+from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.models import Council
 
-__all__ = ["Council", "change", "create", "get"]
+__all__ = ["Council", "change", "create", "get", "open_for_cases"]
 
 
 def create(session: Session, name: str, actor: str, fieldwork_date: date | None = None) -> Council:
@@ -30,6 +30,20 @@ def get(session: Session, council_id: int) -> Council:
     council = session.get(Council, council_id)
     if council is None:
         raise NotFound("There is no council with that id.", "council_id")
+    return council
+
+
+# Said by the API (409) and the staff pages when a case is asked for after the assessment closed.
+CLOSED = "This council's assessment is closed. A case cannot be added to it now: its invitation code would never work."
+
+
+def open_for_cases(session: Session, council_id: int) -> Council:
+    """The council, when its assessment is still open; Conflict (409) when it closed. A case made then would carry
+    an invitation code that can never work (codes stop at the close), so the person would only hear "that code did
+    not work"."""
+    council = get(session, council_id)
+    if council.assessment_closed_at is not None:
+        raise Conflict(CLOSED, "council_id")
     return council
 
 

@@ -70,7 +70,10 @@ class StaffToken(Base):
 
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("council_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("council_id", "reference"),
+        UniqueConstraint("invite_token", name="uq_cases_invite_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
@@ -80,6 +83,8 @@ class Case(Base):
     phone: Mapped[str | None] = mapped_column(String(20), index=True)
     language: Mapped[str] = mapped_column(String(10))
     invite_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # The invitation link's token (/start/<token>): 192 random bits, never guessed, so never counted or locked.
+    invite_token: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default="created")
     unsure: Mapped[bool] = mapped_column(default=False)
     # Where the invitation got to: not_sent, outbox, queued, sent, delivered, failed, undelivered, blocked.
@@ -179,6 +184,10 @@ class ConsentRecord(Base):
     notice_version: Mapped[str] = mapped_column(ForeignKey("notice_versions.hash"))
     channel: Mapped[str] = mapped_column(String(20))
     conversation_id: Mapped[str | None] = mapped_column(String(100))
+    # On a call: whether we knew who was on the line (a call we placed, or caller ID fully attested). False: a stop
+    # taken on a call the person made, recorded at once; the team may ring the number on file to check. None: not a
+    # call.
+    caller_verified: Mapped[bool | None] = mapped_column()
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -222,6 +231,20 @@ class Message(Base):
     external_id: Mapped[str | None] = mapped_column(String(64))
     reply: Mapped[list[str] | None] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DatabaseIdentity(Base):
+    """One row: which database this is, made at its first migration. Audit checkpoints are kept per identity, so a
+    fresh database is not judged by an old one's checkpoints, and a replaced one is named."""
+
+    __tablename__ = "database_identity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    identity: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Made by upgrading a database that had audit events: the checkpoints signed for its address before identities
+    # existed are its own.
+    from_upgrade: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class CodeAttempt(Base):

@@ -52,7 +52,7 @@ def pick(
     size: Size | None = None,
 ) -> Selection:
     """`size`, when given, sets the number of primaries from the list's length instead of `primary`."""
-    councils.get(session, council_id)
+    councils.open_for_cases(session, council_id)
     if allocation not in ALLOCATIONS:
         raise InvalidInput("The allocation is round_robin or proportional.", "allocation")
     if size is not None:
@@ -144,6 +144,7 @@ def _case(session: Session, council_id: int, selection_id: int, reference: str, 
         phone=None,
         language="en",
         invite_code=invite_codes.new_code(),
+        invite_token=invite_codes.new_token(),
         selection_id=selection_id,
     )
     session.add(case)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from server.domain.users import MAX_PASSWORD
+from server.limits import client_address
 from server.pages import security
 from server.pages.common import Form, field, home_for, redirect, render, signed_in
 from server.services import users
@@ -41,7 +42,7 @@ def sign_in(request: Request, form: Form) -> Response:
     if not password:
         errors["password"] = "error_password_missing"
     if not errors:
-        address = request.client.host if request.client else "unknown"
+        address = client_address(request)
         hours = get_settings().session_hours
         result = users.sign_in(email, password, address, hours)
         if result.token is not None and result.principal is not None:

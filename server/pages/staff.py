@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from server.domain import case_lists, cases, long_lists
+from server.domain.councils import CLOSED as ASSESSMENT_CLOSED
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.pages.common import Form, PageError, Staff, field, redirect, render
 from server.rest.params import Id
@@ -142,7 +143,7 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
         back = f"/staff/cases/{int(return_to)}"
     try:
         [status] = await outgoing.send(case_service.invite(caller, case_id))
-    except InvalidInput:
+    except (InvalidInput, Conflict):  # no number, or the assessment closed: no code that can never work is sent
         status = "failed"
     return redirect(f"{back}?done={status}")
 
@@ -186,7 +187,10 @@ async def upload(request: Request, caller: Staff, form: Form) -> Response:
     except case_lists.ImportRejected as rejected:
         context["problems"] = rejected.problems
         return render(request, "pages/staff/upload.html", context, status=400)
-    except Conflict:  # another upload took a reference between the check and the save: all rolled back
+    except Conflict as conflict:  # another upload took a reference between the check and the save: all rolled back
+        if conflict.message == ASSESSMENT_CLOSED:
+            context["error"] = "assessment_closed"
+            return render(request, "pages/staff/upload.html", context, status=409)
         context["problems"] = [case_lists.Problem(0, None, "conflict")]
         return render(request, "pages/staff/upload.html", context, status=400)
     return redirect(f"/staff/cases?added={added}")

@@ -30,6 +30,10 @@ class Consent(BaseModel):
     given_by: Literal["person", "representative"] | None
     at: str | None
     unsure: bool
+    # An answer given on a phone call: whether we knew who was on the line (a call we placed, or caller ID fully
+    # attested). False: a stop on a call the person made, recorded at once; ring the number on file to check.
+    # null when not given on a call.
+    caller_verified: bool | None = None
 
 
 class Invitation(BaseModel):
@@ -51,6 +55,9 @@ class CaseOut(BaseModel):
     language: str
     # The code on the person's letter: for the council and admins; null for the team, who never need it.
     invite_code: str | None
+    # The invitation link (<PUBLIC_BASE_URL>/start/<token>), for the same people as the code: it opens the person's
+    # conversation and is never counted as a guess or refused.
+    invite_link: str | None = None
     status: str
     consent: Consent
     advocate_involved: bool

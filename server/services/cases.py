@@ -73,7 +73,7 @@ def invite(caller: Principal, case_id: int) -> Outgoing:
         case = cases.get_for(session, caller, case_id)
         if not case.phone:
             raise InvalidInput("This case has no phone number to text.", "phone")
-        council = councils.get(session, case.council_id)
+        council = councils.open_for_cases(session, case.council_id)
         body = plain(text("sms.invite", case.language, council=council.name, code=case.invite_code))
         audit.append(session, caller.actor, "case.invited", case.id, {"channel": "sms"})
         return of([Text(case.id, "invite", case.phone, body)])

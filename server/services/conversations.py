@@ -50,18 +50,24 @@ def waiting(conversation_id: str) -> list[str]:
 
 
 def language_of_code(code: str, attempt_key: str) -> str | None:
-    """The language of the case an invitation code opens, or None.
+    """The language of the case an invitation link's token or code opens, or None.
 
-    Telling it would tell a guesser that a code is real, so a look-up counts against the same limit as typing
-    codes into the chat: a wrong one is a failed attempt, and an address that is locked out is not told."""
-    if not invite_codes.looks_like_code(code):
-        return None
+    A link's token is never counted. Telling a code's language would tell a guesser that the code is real, so a
+    look-up of a code counts as a typed code (server.domain.invite_codes): a wrong one is a failed attempt, and
+    while codes are slowed or handed to a person nothing is told."""
     with session_scope() as session:
-        counter, per_hour = invite_codes.counter(session), get_settings().code_attempts_per_hour
-        if counter.locked(attempt_key, per_hour):
+        if invite_codes.looks_like_token(code):
+            found = cases.by_invite_token(session, code)
+            return found.language if found is not None else None
+        if not invite_codes.looks_like_code(code):
+            return None
+        counter = invite_codes.counter(session)
+        page = invite_codes.attempt_key("page", attempt_key)
+        keys = invite_codes.Keys(attempt_key, page, get_settings().code_attempts_per_hour)
+        if invite_codes.standing(counter, keys).verdict is not invite_codes.Verdict.CHECK:
             return None
         case = cases.by_invite_code(session, code)
         if case is None:
-            counter.failed(attempt_key, per_hour)
+            invite_codes.failed(counter, keys)
             return None
         return case.language

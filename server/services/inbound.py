@@ -154,6 +154,10 @@ def _link(session: Session, conversation: Conversation, message: Inbound) -> tup
         return say("code_locked", language, message.channel), 429
     if result is LinkResult.WRONG:
         return say("code_wrong", language, message.channel), 200
+    if result is not LinkResult.LINKED:  # codes slowed, or handed to a person (conversations.link_by_codes)
+        status = 429 if result is LinkResult.WAIT else 200
+        helpline = get_settings().helpline_number
+        return say(result.value, language, message.channel, helpline=helpline), status
     return None
 
 

@@ -107,3 +107,28 @@ def test_saying_stop_on_a_later_call_withdraws_consent(
     assert consent["state"] == "withdrawn"
     events = [e["action"] for e in http.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()]
     assert events.count("consent.withdrawn") == 1
+
+
+def test_a_wish_to_stop_on_a_call_they_made_is_recorded_at_once_after_its_read_back(
+    http: httpx.Client, live: Stack, fake_twilio: FakeTwilio
+) -> None:
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    case = new_case(http, council.staff, "CALL-3", phone="+447700900613")
+    person = Phone(http, live.server_url, "+447700900613", live_cache())
+    consent_by_phone(http, council.staff, case, person)
+    calls_before = len(fake_twilio.calls_to("+447700900613"))
+
+    # Later they ring us (their number not attested) and say they want to stop, in their own words.
+    person.ring()
+    readback = person.say("stop, I don't want to do this")
+    assert text("bot.stop_readback", "en") in readback.words, readback.words
+    assert case_of(http, council.staff, case["id"])["consent"]["state"] == "given"
+    stopped = person.press(readback.key_for("that is right"))
+    assert text("bot.stop_withdrawn", "en") in stopped.words and stopped.hangup
+    consent = case_of(http, council.staff, case["id"])["consent"]
+    assert consent["state"] == "withdrawn" and consent["caller_verified"] is False
+    # No call back, and nothing else sent.
+    assert len(fake_twilio.calls_to("+447700900613")) == calls_before
+    events = [e["action"] for e in http.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()]
+    # The only call back is the one for their yes, before.
+    assert events.count("consent.withdrawn") == 1 and events.count("call.ring_back_requested") == 1

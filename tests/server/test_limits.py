@@ -174,3 +174,25 @@ def test_with_redis_down_each_server_counts_on_its_own(
     for record in warned:
         logged = str(vars(record))
         assert "7700900815" not in logged and key_for("number", "+447700900815") not in logged
+
+
+def test_the_address_counted_is_the_one_a_trusted_proxy_forwarded() -> None:
+    from server.limits import forwarded_client
+
+    # Not a trusted proxy: whatever it says in X-Forwarded-For is not believed.
+    assert forwarded_client("203.0.113.9", ["198.51.100.1"], "127.0.0.1") == "203.0.113.9"
+    # A trusted proxy: the nearest address it forwarded that is not one of ours ...
+    assert forwarded_client("127.0.0.1", ["198.51.100.1"], "127.0.0.1") == "198.51.100.1"
+    # ... skipping our own proxies in the chain, and not believing what the sender put further left.
+    chain = ["6.6.6.6, 198.51.100.1, 10.0.0.5"]
+    assert forwarded_client("10.0.0.7", chain, "10.0.0.0/8") == "198.51.100.1"
+    assert forwarded_client("10.0.0.7", ["6.6.6.6", "198.51.100.1, 10.0.0.5"], "10.0.0.0/8") == "198.51.100.1"
+    # IPv6, several entries, and "*" (every peer is a proxy).
+    assert forwarded_client("::1", ["2001:db8::7"], "127.0.0.1, ::1") == "2001:db8::7"
+    assert forwarded_client("192.0.2.1", ["198.51.100.2"], "*") == "198.51.100.2"
+    # No header: the peer itself; nonsense in the setting is ignored, not an error.
+    assert forwarded_client("127.0.0.1", [], "127.0.0.1") == "127.0.0.1"
+    assert forwarded_client("127.0.0.1", ["198.51.100.3"], "not-an-address, 127.0.0.1") == "198.51.100.3"
+    # A port some proxies add is not part of the address.
+    assert forwarded_client("127.0.0.1", ["198.51.100.4:4431"], "127.0.0.1") == "198.51.100.4"
+    assert forwarded_client("127.0.0.1", ["[2001:db8::9]:443"], "127.0.0.1") == "2001:db8::9"

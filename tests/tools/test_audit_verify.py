@@ -6,16 +6,20 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import create_engine, delete, func, select, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-from server.domain import audit
-from server.domain.db import engine_for, session_scope
-from server.domain.models import AuditEvent, Base
+from server.domain import audit, audit_checkpoints
+from server.domain.db import engine_for, session_scope, upgrade
+from server.domain.models import AuditEvent, Base, DatabaseIdentity
 from server.settings import ROOT, get_settings
 from tests.support import run_coroutine
 
@@ -254,3 +258,137 @@ def test_the_scheduled_jobs_sign_a_checkpoint_every_audit_checkpoint_minutes(
         conn.execute(delete(AuditEvent).where(AuditEvent.id == newest))
     assert jobs.checkpoint(start + timedelta(hours=2)) == 0
     assert verify(settings_env).code == 1
+
+
+# -- checkpoints per database: each database's identity, made at its first migration
+
+
+@contextmanager
+def database_at(kind: str, tmp_path: Path, postgres_url: str, name: str) -> Iterator[Callable[[], str]]:
+    """A database address that can be started afresh (`fresh()`: an empty database there, migrated from the first
+    migration, with an identity of its own), as an operator starts a new database at the same DATABASE_URL."""
+    if kind == "sqlite":
+        path = tmp_path / f"{name}.db"
+        url = f"sqlite:///{path}"
+
+        def fresh_sqlite() -> str:
+            engine_for(url).dispose()
+            path.unlink(missing_ok=True)
+            upgrade(url)
+            return url
+
+        yield fresh_sqlite
+        engine_for(url).dispose()
+        return
+    database = postgres_url.rsplit("/", 1)[1] + f"_{name}"
+    url = postgres_url.rsplit("/", 1)[0] + "/" + database
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+
+    def fresh_postgres() -> str:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{database}"'))
+        upgrade(url)
+        return url
+
+    try:
+        yield fresh_postgres
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def events_in(url: str, count: int) -> None:
+    with Session(engine_for(url)) as session, session.begin():
+        for n in range(count):
+            audit.append(session, "tester", f"x.event_{n}", None, {"n": n})
+
+
+def identity_of(url: str) -> str:
+    with engine_for(url).connect() as conn:
+        found = conn.execute(select(DatabaseIdentity.identity)).scalar_one()
+    return str(found)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_fresh_database_at_the_same_address_verifies_and_the_replaced_one_is_named(
+    kind: str, settings_env: str, tmp_path: Path, postgres_url: str
+) -> None:
+    with database_at(kind, tmp_path, postgres_url, "replaced") as fresh:
+        old = fresh()
+        events_in(old, 6)
+        first = verify(old)
+        assert first.code == 0 and "signed the first one" in first.out, first.out
+        assert verify(old).code == 0
+        old_identity = identity_of(old)
+        assert f"identity {old_identity}" in first.out
+        # The operator starts again on a new, empty database at the same DATABASE_URL.
+        new = fresh()
+        assert new == old and identity_of(new) != old_identity
+        events_in(new, 2)
+        run = verify(new)
+        assert run.code == 0, run.out
+        assert run.out.startswith("2 events, chain intact")
+        assert f"Database: {make_url(new).render_as_string(hide_password=True)} (identity {identity_of(new)}" in run.out
+        replaced = "This database replaced another at the same address: the file holds 2 checkpoints of database"
+        assert f"{replaced} {old_identity}" in run.out
+        assert "No checkpoint of this database yet: signed the first one." in run.out
+        # From now on it is judged by its own checkpoints: deleting its newest event is caught.
+        with engine_for(new).begin() as conn:
+            newest = conn.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+            conn.execute(delete(AuditEvent).where(AuditEvent.id == newest))
+        run = verify(new)
+        assert run.code == 1 and "truncated: the checkpoint of" in run.out and "signed 2 events" in run.out, run.out
+
+
+def test_a_file_with_checkpoints_only_for_another_database_says_so(
+    settings_env: str, tmp_path: Path, postgres_url: str
+) -> None:
+    with database_at("sqlite", tmp_path, postgres_url, "elsewhere") as fresh:
+        other = fresh()
+        events_in(other, 3)
+        assert verify(other).code == 0
+    chain(settings_env)
+    run = verify(settings_env)
+    assert run.code == 0, run.out
+    assert "The checkpoint file holds checkpoints only for other databases (1), none for this one." in run.out
+    assert "replaced" not in run.out
+    assert "Holds all 1 signed checkpoints" in verify(settings_env).out
+
+
+def legacy_checkpoint(url: str) -> None:
+    """A checkpoint as written before databases had identities: its database named by its address alone."""
+    with Session(engine_for(url)) as session:
+        head = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+        count = session.scalar(select(func.count()).select_from(AuditEvent))
+    body: dict[str, object] = {
+        "events": count,
+        "head": head.hash,
+        "at": datetime.now(UTC).isoformat(),
+        "database": audit_checkpoints.database_id(url),
+    }
+    with checkpoints_file().open("a") as out:
+        out.write(json.dumps({**body, "mac": audit_checkpoints._mac(body)}) + "\n")
+
+
+@pytest.mark.parametrize("from_upgrade", [True, False])
+def test_checkpoints_from_before_identities_belong_to_a_database_upgraded_with_its_events(
+    settings_env: str, from_upgrade: bool
+) -> None:
+    ids = chain(settings_env)
+    legacy_checkpoint(settings_env)
+    with session_scope() as session:
+        audit_checkpoints.identity(session)  # made at the migration (the tests' PostgreSQL empties every table)
+    with engine_for(settings_env).begin() as conn:
+        conn.execute(update(DatabaseIdentity).values(from_upgrade=from_upgrade))
+        conn.execute(delete(AuditEvent).where(AuditEvent.id == ids[-1]))
+    run = verify(settings_env)
+    if from_upgrade:
+        # Its own checkpoint from before the upgrade still holds it to its 6 events.
+        assert run.code == 1 and "truncated" in run.out and "signed 6 events, the chain has 5" in run.out, run.out
+    else:
+        # A new database, made with every migration at once: that checkpoint was of the one before it.
+        assert run.code == 0 and "This database replaced another at the same address" in run.out, run.out

@@ -1,7 +1,7 @@
 """pilots: a council's talks target, the pick's size and allocation rules, the wish for an Expert by Experience
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 10:50:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -57,6 +57,11 @@ def test_a_database_with_cases_upgrades_from_the_first_migration(tmp_path: objec
             with engine_for(url).connect() as connection:
                 assert connection.execute(text("SELECT invite_status FROM cases")).scalar() == "not_sent"
                 assert connection.execute(text("SELECT case_id FROM conversations")).scalar() == 1
+                # A case made before links were gets a link token of its own (192 bits, 32 characters).
+                assert len(connection.execute(text("SELECT invite_token FROM cases")).scalar() or "") == 32
+                # The database gets its identity at that migration.
+                identity = connection.execute(text("SELECT identity FROM database_identity")).scalar()
+                assert identity is not None and len(identity) == 32
             engine_for(url).dispose()
     finally:
         with create_engine(postgres_url, isolation_level="AUTOCOMMIT").connect() as admin:

@@ -11,7 +11,8 @@ def test_staff_create_and_read_their_case(client: TestClient) -> None:
     council = council_with_staff(client, "North Council")
     case = new_case(client, council.staff, "N-1", phone="07700 900123")
     assert case["council_id"] == council.council_id
-    assert case["consent"] == {"state": "pending", "given_by": None, "at": None, "unsure": False}
+    pending = {"state": "pending", "given_by": None, "at": None, "unsure": False, "caller_verified": None}
+    assert case["consent"] == pending
     assert case["advocate_involved"] is False
     assert len(case["invite_code"]) == 8
     response = client.get(f"/api/cases/{case['id']}", headers=council.staff)

@@ -4,6 +4,7 @@ counted in the database, or in Redis across servers (the `limits` package's movi
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -25,18 +26,34 @@ from tests.support import ADMIN, bearer, council_with_staff, new_case, page_user
 REDIS_URL = "redis://127.0.0.1:6379/0"
 WRONG = text("bot.code_wrong", "en")
 LOCKED = text("bot.code_locked", "en")
+WAIT = text("bot.code_wait", "en")
+PERSON = text("bot.code_person", "en", helpline=get_settings().helpline_number)
 
 
-def chat(client: TestClient, message: str, sender: str | None = None) -> tuple[int, list[str]]:
+def chat(client: TestClient, message: str, sender: str | None = None, address: str = "") -> tuple[int, list[str]]:
+    """One message; from `address` (X-Forwarded-For, believed when TRUSTED_PROXIES is "*") when given."""
     body = {"sender": sender or "chat-" + uuid.uuid4().hex[:12], "message": message}
-    response = client.post("/chat/messages", json=body)
+    headers = {"X-Forwarded-For": address} if address else {}
+    response = client.post("/chat/messages", json=body, headers=headers)
     return response.status_code, [m["text"] for m in response.json()]
 
 
-def opens(client: TestClient, code: str) -> bool:
+def opens(client: TestClient, code: str, address: str = "") -> bool:
     """Whether the code opens a conversation (the answer is not one of the code messages)."""
-    _, said = chat(client, code)
-    return said not in ([WRONG], [LOCKED], [text("bot.ask_code", "en")])
+    _, said = chat(client, code, address=address)
+    return said not in ([WRONG], [LOCKED], [WAIT], [PERSON], [text("bot.ask_code", "en")])
+
+
+def opens_link(client: TestClient, case: dict[str, object], sender: str | None = None) -> bool:
+    """Whether the case's invitation link opens a conversation: its token, as the page sends it."""
+    link = case["invite_link"]
+    assert isinstance(link, str)
+    token = link.rsplit("/", 1)[1]
+    sender = sender or "chat-" + uuid.uuid4().hex[:12]
+    body = {"sender": sender, "message": "/greet", "metadata": {"invite_code": token}}
+    response = client.post("/chat/messages", json=body)
+    said = [m["text"] for m in response.json()]
+    return response.status_code == 200 and said[:1] not in ([WRONG], [LOCKED], [WAIT], [PERSON])
 
 
 def configure(monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
@@ -101,18 +118,37 @@ def test_guessing_is_limited_per_conversation(monkeypatch: pytest.MonkeyPatch, s
         assert chat(client, "ZZZZZZZZ", "chat-guess-2") == (200, [WRONG])
 
 
-def test_guessing_is_limited_over_all_conversations(monkeypatch: pytest.MonkeyPatch, settings_env: str) -> None:
-    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="100", CODE_ATTEMPTS_OVERALL_PER_HOUR="3")
+def test_guessing_over_all_conversations_slows_everyone_and_then_needs_a_person(
+    monkeypatch: pytest.MonkeyPatch, settings_env: str
+) -> None:
+    configure(
+        monkeypatch,
+        CODE_ATTEMPTS_OVERALL_PER_HOUR="3",
+        CODE_ATTEMPTS_BEFORE_PERSON="6",
+        TRUSTED_PROXIES="*",
+    )
     from server.app import create_app
 
     with TestClient(create_app()) as client:
         council = council_with_staff(client, "North Council")
         case = new_case(client, council.staff, "N-1")
-        for _ in range(3):
-            assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
-        # Every new conversation is refused for the hour, even with a right code: guessing from many
-        # addresses at once finds nothing.
-        assert chat(client, case["invite_code"]) == (429, [LOCKED])
+        for n in range(3):
+            assert chat(client, "ZZZZZZZZ", address=f"198.51.100.{n}") == (200, [WRONG])
+        # Over the overall count: a right code from another conversation and address still opens it ...
+        assert opens(client, case["invite_code"], address="198.51.100.50")
+        # ... while an address that just got one wrong waits before its next try, whichever chat it uses.
+        assert chat(client, "ZZZZZZZZ", address="198.51.100.9") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ", address="198.51.100.9") == (429, [WAIT])
+        assert chat(client, case["invite_code"], address="198.51.100.9") == (429, [WAIT])
+        for n in range(2):
+            assert chat(client, "ZZZZZZZZ", address=f"198.51.100.{20 + n}") == (200, [WRONG])
+        # Over the second count: typed codes are not checked, a person helps; the link still opens it.
+        assert chat(client, case["invite_code"], address="198.51.100.51") == (200, [PERSON])
+        assert opens_link(client, case)
+        # Staff were told, once for each: in the outbox for the team, and in the audit trail.
+        notices = [m for m in client.get("/api/outbox", headers=ADMIN).json() if m["kind"] == "codes"]
+        assert len(notices) == 2, notices
+        assert all("ZZZZZZZZ" not in m["body"] and "198.51.100" not in m["body"] for m in notices)
 
 
 @pytest.fixture
@@ -132,37 +168,65 @@ def forget(store: redis.Redis, key: str) -> None:
 def test_wrong_codes_are_counted_in_redis_across_servers(
     monkeypatch: pytest.MonkeyPatch, shared_redis: redis.Redis
 ) -> None:
-    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="4")
+    configure(monkeypatch, CODE_ATTEMPTS_PER_CONVERSATION="4")
     from server.app import create_app
     from server.domain.invite_codes import attempt_key
 
-    address = attempt_key("web", "testclient")
+    sender = "chat-" + uuid.uuid4().hex[:12]
+    conversation = attempt_key("conversation", f"web:{sender}")
     window = MovingWindowRateLimiter(RedisStorage(REDIS_URL, key_prefix="casetracking:codes"))
     with TestClient(create_app()) as one, TestClient(create_app()) as two:
         for server in (one, two, one, two):
-            assert chat(server, "ZZZZZZZZ") == (200, [WRONG])
-        # All four are in the address's hour in Redis: none of its 4 left.
-        assert window.get_window_stats(RateLimitItemPerHour(4), address).remaining == 0
-        # Both servers see the shared count: the address is locked on each.
-        assert chat(one, "ZZZZZZZZ") == (429, [LOCKED])
-        assert chat(two, "ZZZZZZZZ") == (429, [LOCKED])
-        # The count is Redis's, not the database's: without it the address may try again.
-        forget(shared_redis, address)
-        assert chat(two, "ZZZZZZZZ") == (200, [WRONG])
-        assert window.get_window_stats(RateLimitItemPerHour(4), address).remaining == 3
-    forget(shared_redis, address)
-    # Redis knows the address only by its keyed hash.
+            assert chat(server, "ZZZZZZZZ", sender) == (200, [WRONG])
+        # All four are in the conversation's hour in Redis: none of its 4 left.
+        assert window.get_window_stats(RateLimitItemPerHour(4), conversation).remaining == 0
+        # Both servers see the shared count: the conversation is refused codes on each.
+        assert chat(one, "ZZZZZZZZ", sender) == (429, [LOCKED])
+        assert chat(two, "ZZZZZZZZ", sender) == (429, [LOCKED])
+        # The count is Redis's, not the database's: without it the conversation may try again.
+        forget(shared_redis, conversation)
+        assert chat(two, "ZZZZZZZZ", sender) == (200, [WRONG])
+        assert window.get_window_stats(RateLimitItemPerHour(4), conversation).remaining == 3
+    forget(shared_redis, conversation)
+    forget(shared_redis, attempt_key("web", "testclient"))
+    forget(shared_redis, attempt_key("overall", "overall"))
+    # Redis knows the address and the chat only by their keyed hashes.
     assert not list(shared_redis.scan_iter("*testclient*"))
+    assert not list(shared_redis.scan_iter(f"*{sender}*"))
 
 
 def test_with_redis_down_wrong_codes_are_still_limited_in_the_database(
     monkeypatch: pytest.MonkeyPatch, settings_env: str
 ) -> None:
     # Nothing listens on port 1: every Redis call fails at once.
-    configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0", CODE_ATTEMPTS_PER_HOUR="2")
+    configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0", CODE_ATTEMPTS_PER_CONVERSATION="2")
     from server.app import create_app
 
     with TestClient(create_app()) as client:
+        assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (200, [WRONG])
+        assert chat(client, "ZZZZZZZZ", "chat-redis-down") == (429, [LOCKED])
+
+
+def test_in_redis_a_busy_address_is_slowed_not_locked(
+    monkeypatch: pytest.MonkeyPatch, shared_redis: redis.Redis
+) -> None:
+    configure(monkeypatch, CODE_ATTEMPTS_PER_HOUR="2", CODE_WAIT_SECONDS="1")
+    from server.app import create_app
+    from server.domain.invite_codes import attempt_key
+    from server.domain.models import CodeAttempt
+
+    with TestClient(create_app()) as client:
+        council = council_with_staff(client, "North Council")
+        case = new_case(client, council.staff, "N-1")
         assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
         assert chat(client, "ZZZZZZZZ") == (200, [WRONG])
-        assert chat(client, "ZZZZZZZZ") == (429, [LOCKED])
+        # Over the address's count: the next try, right or wrong, waits a moment ...
+        assert chat(client, case["invite_code"]) == (429, [WAIT])
+        time.sleep(1.2)
+        # ... and then the right code opens the conversation: slowed, never locked.
+        assert opens(client, case["invite_code"])
+    with session_scope() as session:
+        assert session.query(CodeAttempt).count() == 0, "counted in Redis, not the database"
+    for key in (attempt_key("web", "testclient"), attempt_key("overall", "overall")):
+        forget(shared_redis, key)
