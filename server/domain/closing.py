@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from easyread.dates import spoken_datetime
+from easyread.dates import month_year, spoken_datetime
 from easyread.render import text
 from easyread.sms_words import plain
 from server.domain import audit, consent, conversations, handoffs, outbound
@@ -49,7 +49,7 @@ def body(case: Case, council: Council, reason: str, called_off: datetime | None 
     parts = [text("closing.thank_you", language)]
     if council.report_expected:
         year, month = council.report_expected.split("-")
-        when = text(f"closing.month_{int(month)}", language, year=year)
+        when = month_year(date(int(year), int(month), 1), language)
         parts.append(text("closing.report_month", language, month=when))
     else:
         parts.append(text("closing.report_later", language))
