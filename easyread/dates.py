@@ -6,7 +6,7 @@ grammar ("3 marca", not "3 marzec"); easyread/content/dates.*.yml only says how 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_period_names
@@ -43,7 +43,11 @@ def spoken_date(on: date, language: str) -> str:
 
 
 def spoken_datetime(at: datetime, language: str) -> str:
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UK)
+    """ "Tuesday 3 March at 2pm" in UK time. `at` carries its zone (the database hands every time back in UTC):
+    a time without one could be read hours out, so it is refused."""
+    if at.tzinfo is None:
+        raise ValueError("a time without a zone")
+    local = at.astimezone(UK)
     day, month = _day(local.date(), language), _month(local.date(), language)
     where = locale(language)
     if where.clock == 24:

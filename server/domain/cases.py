@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 import phonenumbers
@@ -205,14 +205,9 @@ def by_invite_code(session: Session, code: str, now: datetime | None = None) -> 
         )
     )
     case = session.scalars(found).first()
-    if case is None or _aware(case.created_at) < oldest:
+    if case is None or case.created_at < oldest:
         return None
     return case
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands back naive datetimes, which are UTC here.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def view(session: Session, case: Case, show_code: bool = True) -> dict[str, object]:

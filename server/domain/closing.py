@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -42,8 +42,7 @@ def body(case: Case, council: Council, reason: str, called_off: datetime | None 
     if reason != "completed":
         parts = [text("closing.hello", language)]
         if called_off is not None:
-            at = called_off.astimezone(UTC) if called_off.tzinfo else called_off.replace(tzinfo=UTC)
-            parts.append(text("closing.meeting_off", language, when=spoken_datetime(at, language)))
+            parts.append(text("closing.meeting_off", language, when=spoken_datetime(called_off, language)))
         parts.append(text("closing.not_needed", language))
         return " ".join(parts)
     parts = [text("closing.thank_you", language)]

@@ -19,16 +19,38 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(at: datetime) -> datetime:
+    """`at` in UTC. A naive datetime is taken as UTC: what SQLite stores, and what a time typed without a zone
+    means here (`make purge --now 2027-03-01`)."""
+    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def iso(at: datetime) -> str:
-    """ISO 8601 in UTC; SQLite returns naive datetimes, which are UTC here."""
-    return (at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
+    """ISO 8601 in UTC."""
+    return as_utc(at).isoformat()
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Every datetime column: stored in UTC, and handed back timezone-aware in UTC on SQLite (which keeps no zone)
+    and PostgreSQL (which answers in the session's zone) alike, so no code needs to ask which database it is on."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -43,10 +65,10 @@ class Council(Base):
     # When the regulator's fieldwork starts: the team schedules the nearest first.
     fieldwork_date: Mapped[date | None] = mapped_column(Date)
     # When the assessment closed: personal data of its cases is purged a configured number of days later.
-    assessment_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assessment_closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # When the assessment's report is expected, as "YYYY-MM": the thank-you after a meeting names the month.
     report_expected: Mapped[str | None] = mapped_column(String(7))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class StaffToken(Base):
@@ -58,8 +80,8 @@ class StaffToken(Base):
     role: Mapped[str] = mapped_column(String(20))
     council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # A team member may create cases, invite, call and close assessments only when an admin said so.
     can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -80,23 +102,23 @@ class Case(Base):
     unsure: Mapped[bool] = mapped_column(default=False)
     # Where the invitation got to: not_sent, outbox, queued, sent, delivered, failed, undelivered, blocked.
     invite_status: Mapped[str] = mapped_column(String(20), default="not_sent", server_default="not_sent")
-    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invited_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # Set when a reminder got no answer: the team checks consent at the start of the meeting.
     check_consent_at_start: Mapped[bool] = mapped_column(default=False, server_default=false())
     # On a reserve: the primary case it is proposed to replace.
     reserve_for_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", name="fk_cases_reserve_for_case_id"))
-    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # The pick this case came from (None: loaded directly).
     selection_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id", name="fk_cases_selection_id"))
     # Since when the case has been at risk of missing fieldwork (the team is told once); None when it is not.
-    at_risk_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    at_risk_since: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # How the case ended for the person (completed, not_needed, handoff_cancelled, assessment_closed), and when
     # they were told (None: not told, because they said STOP, no or stop, or cannot be reached).
     closed_reason: Mapped[str | None] = mapped_column(String(30))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    closed_told_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class LongList(Base):
@@ -109,8 +131,8 @@ class LongList(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(100))
-    picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    picked_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class LongListRow(Base):
@@ -140,8 +162,8 @@ class Selection(Base):
     primary: Mapped[list[str]] = mapped_column(JSON, default=list)
     reserve: Mapped[list[str]] = mapped_column(JSON, default=list)
     made_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_reason: Mapped[str | None] = mapped_column(String(300))
 
@@ -155,7 +177,7 @@ class NoticeVersion(Base):
     language: Mapped[str] = mapped_column(String(10))
     channel: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class ConsentRecord(Base):
@@ -171,7 +193,7 @@ class ConsentRecord(Base):
     notice_version: Mapped[str] = mapped_column(ForeignKey("notice_versions.hash"))
     channel: Mapped[str] = mapped_column(String(20))
     conversation_id: Mapped[str | None] = mapped_column(String(100))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Conversation(Base):
@@ -193,8 +215,8 @@ class Conversation(Base):
     representative_id: Mapped[int | None] = mapped_column(
         ForeignKey("representatives.id", name="fk_conversations_representative_id")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Message(Base):
@@ -211,7 +233,7 @@ class Message(Base):
     # The provider's id (Twilio's MessageSid): a retried webhook is recognised and answered the same way.
     external_id: Mapped[str | None] = mapped_column(String(64))
     reply: Mapped[list[str] | None] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class CodeAttempt(Base):
@@ -221,7 +243,7 @@ class CodeAttempt(Base):
     # A hash of the caller's address or number: limits guessing without storing who guessed.
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(default=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Handoff(Base):
@@ -238,9 +260,9 @@ class Handoff(Base):
     # open, claimed, scheduled, completed, cancelled
     status: Mapped[str] = mapped_column(String(20), default="open")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class AuditEvent(Base):
@@ -250,7 +272,7 @@ class AuditEvent(Base):
     __table_args__ = (UniqueConstraint("prev_hash", name="uq_audit_events_prev_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -274,8 +296,8 @@ class OutboundMessage(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20))
     error_code: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class SmsOptOut(Base):
@@ -284,7 +306,7 @@ class SmsOptOut(Base):
     __tablename__ = "sms_opt_outs"
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Representative(Base):
@@ -300,8 +322,8 @@ class Representative(Base):
     contact: Mapped[str | None] = mapped_column(String(200))
     joins_meeting: Mapped[bool | None] = mapped_column()
     on_behalf: Mapped[bool | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Preferences(Base):
@@ -318,7 +340,7 @@ class Preferences(Base):
     avoid_dates: Mapped[str | None] = mapped_column(Text)
     contact_by: Mapped[str | None] = mapped_column(String(20))
     completed: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Meeting(Base):
@@ -327,19 +349,19 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
     how: Mapped[str] = mapped_column(String(30))
     where: Mapped[str | None] = mapped_column(String(300))
     who: Mapped[str | None] = mapped_column(String(300))
     # scheduled, completed, cancelled
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # not_asked, asked, confirmed, declined, no_answer
     reconfirm: Mapped[str] = mapped_column(String(20), default="not_asked")
     # An Expert by Experience (someone who has had care and support too) joins the meeting.
     expert_by_experience: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class StaffUser(Base):
@@ -361,8 +383,8 @@ class StaffUser(Base):
     council_id: Mapped[int | None] = mapped_column()
     # As on StaffToken: the right to create cases, invite, call and close assessments, for a team member.
     can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
 
 class StaffSession(Base):
@@ -379,6 +401,6 @@ class StaffSession(Base):
     id: Mapped[int] = mapped_column()
     token_hash: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

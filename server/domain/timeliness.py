@@ -10,7 +10,7 @@ invitation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from easyread.render import text
 from server.domain import audit, consent, councils, handoffs, long_lists, reserves
-from server.domain.models import Case, Council, OutboundMessage
+from server.domain.models import Case, Council, OutboundMessage, as_utc
 from server.settings import get_settings
 
 ACTOR = "system:timeliness"
@@ -27,7 +27,7 @@ REFUSED = ("declined", "withdrawn")
 
 
 def _today(now: datetime) -> date:
-    return (now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)).date()
+    return as_utc(now).date()
 
 
 def due_by(council: Council) -> date | None:
