@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easyread.languages import available
-from server.domain import audit, closing, consent, councils, invite_codes, representatives
+from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, Conversation, Council, iso, utcnow
 from server.domain.tokens import Principal
@@ -235,7 +235,15 @@ def view(session: Session, case: Case, show_code: bool = True) -> dict[str, obje
         "invitation": {"status": case.invite_status},
         "check_consent_at_start": case.check_consent_at_start,
         "selection_id": case.selection_id,
-        "closed": closing.view(case),
+        "closed": _closed(case),
         "has_phone": case.phone is not None,
         "created_at": iso(case.created_at),
     }
+
+
+def _closed(case: Case) -> dict[str, object] | None:
+    """How the case ended (server.domain.closing closes it), as the case shows it; None while it is open. Read from
+    the case's own columns, so the case needs nothing of closing (which needs conversations, which need cases)."""
+    if case.closed_reason is None:
+        return None
+    return {"reason": case.closed_reason, "told_at": iso(case.closed_told_at) if case.closed_told_at else None}

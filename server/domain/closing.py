@@ -20,7 +20,7 @@ from easyread.dates import month_year, spoken_datetime
 from easyread.render import text
 from easyread.sms_words import plain
 from server.domain import audit, consent, conversations, handoffs, outbound
-from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, iso, utcnow
+from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, utcnow
 
 REASONS = ("completed", "not_needed", "handoff_cancelled", "assessment_closed")
 REFUSED = ("declined", "withdrawn")
@@ -135,12 +135,6 @@ def told(session: Session, case_id: int, channel: str, status: str, now: datetim
         case.closed_told_at = now or utcnow()
     session.flush()
     audit.append(session, "system:closing", "case.closing_message", case_id, {"channel": channel, "status": status})
-
-
-def view(case: Case) -> dict[str, object] | None:
-    if case.closed_reason is None:
-        return None
-    return {"reason": case.closed_reason, "told_at": iso(case.closed_told_at) if case.closed_told_at else None}
 
 
 def waiting_or_part_way(session: Session, council_id: int) -> list[Case]:
