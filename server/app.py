@@ -17,6 +17,7 @@ from server import jobs, pages, retry
 from server.channels import signature
 from server.channels.sms import routes as sms_routes
 from server.channels.voice import routes as voice_routes
+from server.channels.web import listen as web_listen
 from server.channels.web import page as web_page
 from server.channels.web import routes as web_routes
 from server.clients.rasa import RasaClient
@@ -74,6 +75,7 @@ def create_app() -> FastAPI:
 
     for module in (
         web_routes,
+        web_listen,
         sms_routes,
         councils,
         assessments,

@@ -103,6 +103,12 @@ def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
         session.flush()
 
 
+def reply_of(session: Session, message_id: int) -> list[str] | None:
+    """What a message was answered with (save_reply), or None: unknown, purged, or not answered yet."""
+    message = session.get(Message, message_id)
+    return message.reply if message is not None else None
+
+
 def offer_choices(session: Session, conversation_id: str, choices: dict[str, str]) -> None:
     conversation = session.get(Conversation, conversation_id)
     if conversation is not None:

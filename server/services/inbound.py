@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from dialogue.reading import NO_MODEL, Understanding
-from easyread.render import Rendered, render
+from easyread.render import Rendered, render, same_for_everyone
 from easyread.render import text as words
 from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
@@ -176,6 +176,7 @@ async def answer_from_rasa(
         responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
         language, stage = conversation.language, conversation.stage
         messages = dialogue.rendered(responses, language, pending.channel)
+        _keep_for_listen(session, pending.channel, pending.message_id, messages)
     return Answer(messages, language, dialogue.rings_back(responses), stage)
 
 
@@ -217,7 +218,21 @@ def _take(message: Inbound) -> tuple[Reply, ForRasa | None]:
             # The same message at the same moment (two webhook calls in a race): the one stored first answers.
             repeated = _earlier(session, message.external_id)
             return repeated or Reply([], duplicate_of=[]), None
+        if pending is None and reply.message_id is not None:
+            _keep_for_listen(session, message.channel, reply.message_id, reply.messages)
     return reply, pending
+
+
+def _keep_for_listen(session: Session, channel: str, message_id: int, messages: list[Rendered]) -> None:
+    """The words of a web chat's reply that were made for this person (a greeting naming their council, a read-back)
+    are kept with its message, in the turn's own transaction, one entry a message ("" for a fixed one): the Listen
+    button reads them from there when pressed (server/channels/web/listen.py). Fixed messages need nothing kept:
+    Listen finds them among the content."""
+    if channel != "web":
+        return
+    made = ["" if same_for_everyone(m.text) else m.text for m in messages]
+    if any(made):
+        conversations.save_reply(session, message_id, made)
 
 
 def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understanding] | None:
