@@ -28,7 +28,7 @@ help:
 	@echo "make run    - install what is missing, train if needed, start the chat and the staff API"
 	@echo "make test   - the whole test suite (lint, types, unit, API, PostgreSQL, end to end)"
 	@echo "make train  - train the Rasa model if the training data changed"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy and the import layers (lint-imports)"
 	@echo "make bench  - latency of the chat and of Rasa side by side, and held-out NLU accuracy"
 	@echo "make bench-load - 50 conversations at once for 60 s, through the server and straight to Rasa (2.5 min)"
 	@echo "make audit-verify - check the audit hash chain in DATABASE_URL; names the first bad event"
@@ -96,8 +96,8 @@ run: venvs system-deps node_modules/.installed train
 	$(STEP) --exec 6 "$(STEPS)" "Starting Rasa and the server" '$(PY) -m tools.run'
 
 lint: $(VENV)/.installed
-	$(STEP) 6 "$(STEPS)" "Lint: ruff and mypy" \
-		'$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy'
+	$(STEP) 6 "$(STEPS)" "Lint: ruff, mypy and the import layers (import-linter)" \
+		'$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy && $(VENV)/bin/lint-imports'
 
 test: venvs system-deps node_modules/.installed chromium lint validate train
 	$(STEP) 9 "$(STEPS)" "Easy read checks of every message" '$(PY) -m easyread.readability'
@@ -124,4 +124,4 @@ screenshots: venvs node_modules/.installed chromium
 	$(PY) -m tools.screenshots
 
 clean:
-	rm -rf models var .rasa .pytest_cache .mypy_cache .ruff_cache
+	rm -rf models var .rasa .pytest_cache .mypy_cache .ruff_cache .grimp_cache .import_linter_cache

@@ -28,6 +28,7 @@ class Locale:
     voice: str
     speech: str
     clock: int
+    cldr: str
     asked_by: tuple[str, ...]
 
 
@@ -52,6 +53,7 @@ def locale(code: str) -> Locale:
         voice=str(data["voice"]),
         speech=str(data["speech"]),
         clock=int(data.get("clock", 12)),
+        cldr=str(data.get("cldr", code)),
         asked_by=tuple(fold(str(word)) for word in data.get("asked_by", [])),
     )
 

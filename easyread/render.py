@@ -322,6 +322,34 @@ def has(key: str, language: str) -> bool:
     return key in keys(language)
 
 
+def _strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+@lru_cache(maxsize=1)
+def fixed_messages() -> frozenset[tuple[str, str]]:
+    """(words, language) for every message of the content with nothing filled in (no %{...})."""
+    found: set[tuple[str, str]] = set()
+    for language in available():
+        for path in CONTENT.glob(f"*.{language}.yml"):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            found |= {(words, language) for words in _strings(data.get(language)) if "%{" not in words}
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _fixed_words() -> frozenset[str]:
+    return frozenset(words for words, _ in fixed_messages())
+
+
+def same_for_everyone(words: str | None) -> bool:
+    """The words are a message of the content with nothing filled in, in any language: they say nothing about
+    anyone, so their audio may be kept and shared."""
+    return words is not None and words in _fixed_words()
+
+
 def channel_text(key: str, language: str, channel: str, **args: object) -> str:
     """`key_<channel>` when the content has a version for that channel (a shorter SMS, say), else `key`."""
     variant = f"{key}_{channel}"

@@ -19,6 +19,7 @@ from server.channels.sms import receive as sms_receive
 from server.channels.sms import routes as sms_routes
 from server.channels.voice import call
 from server.channels.voice import routes as voice_routes
+from server.channels.web import listen as web_listen
 from server.channels.web import page as web_page
 from server.channels.web import routes as web_routes
 from server.clients.rasa import RasaClient
@@ -78,6 +79,7 @@ def create_app() -> FastAPI:
 
     for module in (
         web_routes,
+        web_listen,
         sms_routes,
         councils,
         assessments,

@@ -1,4 +1,5 @@
-"""The server's one secret key: signs sessions and calendar links, and keys the hashes of who tried a code.
+"""The server's one secret key: signs sessions and calendar links, and keys the hashes of who tried a code and the
+pages' CSRF tokens.
 
 SECRET_KEY when set (several servers must share one); otherwise a random key made once in var/secret_key,
 like the SQLite database, so links and sessions survive restarts.
@@ -35,7 +36,8 @@ def checkpoint_key() -> bytes:
 
 
 def keyed_hash(purpose: str, value: str) -> str:
-    """A hash nobody can reverse by trying every phone number without the key."""
+    """A hash nobody can reverse (by trying every phone number) or forge (a page's CSRF token) without the key;
+    `purpose` keeps one use's hash from passing for another's."""
     return hmac.new(secret_key(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 

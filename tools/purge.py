@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from easyread.audio import AudioCache
 from server.domain import retention
 from server.domain.db import get_engine, session_scope
+from server.domain.models import as_utc
 from server.settings import get_settings
 
 ACTOR = "make-purge"
@@ -36,7 +37,7 @@ def parse_now(text: str) -> datetime:
         at = datetime.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not an ISO date or date and time: {text!r}") from exc
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return as_utc(at)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,23 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from server.domain.models import AuditEvent, utcnow
+from server.domain.models import AuditEvent, iso, utcnow
 
 GENESIS = "0" * 64
 _LOCK_KEY = 27560
 
 
 def _utc(at: datetime) -> str:
-    # SQLite hands back naive datetimes and PostgreSQL aware ones: hash one canonical UTC form.
-    aware = at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
-    return aware.isoformat()
+    # One canonical UTC form is hashed, whatever zone the time was written in.
+    return iso(at)
 
 
 def _digest(

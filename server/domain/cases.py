@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Literal, get_args
 
 import phonenumbers
@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from easyread.languages import available
-from server.domain import audit, closing, consent, councils, invite_codes, representatives
+from server.domain import audit, consent, councils, invite_codes, representatives
 from server.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from server.domain.models import Case, Conversation, Council, iso, utcnow
 from server.domain.tokens import Principal
@@ -206,7 +206,7 @@ def by_invite_code(session: Session, code: str, now: datetime | None = None) -> 
         )
     )
     case = session.scalars(found).first()
-    if case is None or _aware(case.created_at) < oldest:
+    if case is None or case.created_at < oldest:
         return None
     return case
 
@@ -221,7 +221,7 @@ def by_invite_token(session: Session, token: str, now: datetime | None = None) -
         .where(Case.invite_token == token, Case.purged_at.is_(None), Council.assessment_closed_at.is_(None))
     )
     case = session.scalars(found).first()
-    if case is None or _aware(case.created_at) < now - timedelta(days=get_settings().invite_code_days):
+    if case is None or case.created_at < now - timedelta(days=get_settings().invite_code_days):
         return None
     return case
 
@@ -229,11 +229,6 @@ def by_invite_token(session: Session, token: str, now: datetime | None = None) -
 def invite_link(case: Case) -> str:
     """The invitation link: opens the person's conversation, never counted as a guess."""
     return f"{get_settings().public_base_url.rstrip('/')}/start/{case.invite_token}"
-
-
-def _aware(at: datetime) -> datetime:
-    # SQLite hands back naive datetimes, which are UTC here.
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def view(session: Session, case: Case, show_code: bool = True) -> dict[str, object]:
@@ -263,7 +258,15 @@ def view(session: Session, case: Case, show_code: bool = True) -> dict[str, obje
         "invitation": {"status": case.invite_status},
         "check_consent_at_start": case.check_consent_at_start,
         "selection_id": case.selection_id,
-        "closed": closing.view(case),
+        "closed": _closed(case),
         "has_phone": case.phone is not None,
         "created_at": iso(case.created_at),
     }
+
+
+def _closed(case: Case) -> dict[str, object] | None:
+    """How the case ended (server.domain.closing closes it), as the case shows it; None while it is open. Read from
+    the case's own columns, so the case needs nothing of closing (which needs conversations, which need cases)."""
+    if case.closed_reason is None:
+        return None
+    return {"reason": case.closed_reason, "told_at": iso(case.closed_told_at) if case.closed_told_at else None}

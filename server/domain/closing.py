@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from easyread.dates import spoken_datetime
+from easyread.dates import month_year, spoken_datetime
 from easyread.render import text
 from easyread.sms_words import plain
 from server.domain import audit, consent, conversations, handoffs, outbound
-from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, iso, utcnow
+from server.domain.models import Case, Conversation, Council, Handoff, Meeting, Preferences, utcnow
 
 REASONS = ("completed", "not_needed", "handoff_cancelled", "assessment_closed")
 REFUSED = ("declined", "withdrawn")
@@ -42,14 +42,13 @@ def body(case: Case, council: Council, reason: str, called_off: datetime | None 
     if reason != "completed":
         parts = [text("closing.hello", language)]
         if called_off is not None:
-            at = called_off.astimezone(UTC) if called_off.tzinfo else called_off.replace(tzinfo=UTC)
-            parts.append(text("closing.meeting_off", language, when=spoken_datetime(at, language)))
+            parts.append(text("closing.meeting_off", language, when=spoken_datetime(called_off, language)))
         parts.append(text("closing.not_needed", language))
         return " ".join(parts)
     parts = [text("closing.thank_you", language)]
     if council.report_expected:
         year, month = council.report_expected.split("-")
-        when = text(f"closing.month_{int(month)}", language, year=year)
+        when = month_year(date(int(year), int(month), 1), language)
         parts.append(text("closing.report_month", language, month=when))
     else:
         parts.append(text("closing.report_later", language))
@@ -136,12 +135,6 @@ def told(session: Session, case_id: int, channel: str, status: str, now: datetim
         case.closed_told_at = now or utcnow()
     session.flush()
     audit.append(session, "system:closing", "case.closing_message", case_id, {"channel": channel, "status": status})
-
-
-def view(case: Case) -> dict[str, object] | None:
-    if case.closed_reason is None:
-        return None
-    return {"reason": case.closed_reason, "told_at": iso(case.closed_told_at) if case.closed_told_at else None}
 
 
 def waiting_or_part_way(session: Session, council_id: int) -> list[Case]:

@@ -118,6 +118,12 @@ def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
         session.flush()
 
 
+def reply_of(session: Session, message_id: int) -> list[str] | None:
+    """What a message was answered with (save_reply), or None: unknown, purged, or not answered yet."""
+    message = session.get(Message, message_id)
+    return message.reply if message is not None else None
+
+
 def offer_choices(session: Session, conversation: Conversation, choices: dict[str, str]) -> None:
     """The numbered choices the last text offered: a reply of "2" is the second."""
     if conversation.choices != choices:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.domain import audit, case_lists, cases, councils
+from server.domain import audit, case_lists, cases, councils, picks
 from server.domain.case_lists import ImportRejected, Problem, csv_rows
 from server.domain.errors import Conflict, NotFound
-from server.domain.models import Case, LongList, LongListRow, Selection
+from server.domain.models import Case, LongList, LongListRow
 from server.domain.tokens import Principal
 
 COLUMNS = ("reference", "theme", "primary_need", "age_band")
@@ -146,15 +146,6 @@ def can_see(principal: Principal, council_id: int) -> None:
         raise NotFound("There is no council with that id.", "council_id")
 
 
-def active_selection(session: Session, council_id: int) -> Selection | None:
-    return session.scalars(
-        select(Selection)
-        .where(Selection.council_id == council_id, Selection.voided_at.is_(None))
-        .order_by(Selection.id.desc())
-        .limit(1)
-    ).first()
-
-
 def current(session: Session, council_id: int) -> LongList | None:
     """The list waiting for a pick (None when there is none)."""
     return session.scalars(
@@ -169,7 +160,7 @@ def upload(session: Session, principal: Principal, council_id: int, rows: list[R
     """Store the list, replacing one not yet picked from. 409 once a pick stands (the team voids it first)."""
     can_see(principal, council_id)
     councils.get(session, council_id)
-    if active_selection(session, council_id) is not None:
+    if picks.active_selection(session, council_id) is not None:
         raise Conflict("The team has made its pick from this council's list. It must be voided before a new list.")
     # A reference already used by one of the council's cases (not one from a voided pick) cannot be picked again.
     taken = set(session.scalars(select(Case.reference).where(Case.council_id == council_id, Case.status != "voided")))

@@ -41,11 +41,6 @@ class Text:
     body: str
 
 
-def _aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes, which are UTC here."""
-    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 def _free_text(value: str | None, field: str) -> str | None:
     value = (value or "").strip()
     if len(value) > 300:
@@ -193,7 +188,7 @@ def confirmation(session: Session, meeting: Meeting) -> Text | None:
         return None
     language = case.language
     parts = [
-        text("team.booked", language, when=spoken_datetime(_aware(meeting.at), language)),
+        text("team.booked", language, when=spoken_datetime(meeting.at, language)),
         text(f"team.how_{meeting.how}", language),
     ]
     if meeting.where:
@@ -212,7 +207,7 @@ def cancellation(session: Session, meeting: Meeting) -> Text | None:
     assert case is not None
     if not case.phone or contact_by_representative(session, case.id):
         return None
-    when = spoken_datetime(_aware(meeting.at), case.language)
+    when = spoken_datetime(meeting.at, case.language)
     return Text(case.id, "cancellation", case.phone, plain(text("team.cancelled", case.language, when=when)))
 
 
@@ -252,8 +247,8 @@ def view(session: Session, meeting: Meeting) -> dict[str, object]:
 
 def ics(meeting: Meeting, council_name: str, language: str = "en") -> bytes:
     """An iCalendar file with the one meeting: UTC start, 1 hour, easy-read title and description."""
-    start = _aware(meeting.at)
-    uid = f"case-tracking-meeting-{meeting.id}-{int(_aware(meeting.created_at).timestamp())}"
+    start = meeting.at
+    uid = f"case-tracking-meeting-{meeting.id}-{int(meeting.created_at.timestamp())}"
     event = icalendar.Event.new(
         uid=uid,
         summary=text("team.calendar_title", language),
@@ -262,7 +257,7 @@ def ics(meeting: Meeting, council_name: str, language: str = "en") -> bytes:
         ),
         start=start,
         end=start + LENGTH,
-        stamp=_aware(meeting.created_at),
+        stamp=meeting.created_at,
         location=meeting.where or None,
         status=icalendar.STATUS.CANCELLED if meeting.status == "cancelled" else icalendar.STATUS.CONFIRMED,
     )

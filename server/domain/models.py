@@ -19,16 +19,38 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(at: datetime) -> datetime:
+    """`at` in UTC. A naive datetime is taken as UTC: what SQLite stores, and what a time typed without a zone
+    means here (`make purge --now 2027-03-01`)."""
+    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def iso(at: datetime) -> str:
-    """ISO 8601 in UTC; SQLite returns naive datetimes, which are UTC here."""
-    return (at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)).isoformat()
+    """ISO 8601 in UTC."""
+    return as_utc(at).isoformat()
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Every datetime column: stored in UTC, and handed back timezone-aware in UTC on SQLite (which keeps no zone)
+    and PostgreSQL (which answers in the session's zone) alike, so no code needs to ask which database it is on."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
 
 
 class Base(DeclarativeBase):
@@ -43,14 +65,14 @@ class Council(Base):
     # When the regulator's fieldwork starts: the team schedules the nearest first.
     fieldwork_date: Mapped[date | None] = mapped_column(Date)
     # When the assessment closed: personal data of its cases is purged a configured number of days later.
-    assessment_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    assessment_closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # When the assessment's report is expected, as "YYYY-MM": the thank-you after a meeting names the month.
     report_expected: Mapped[str | None] = mapped_column(String(7))
     # How many completed talks the council needs (None: the pick's primaries); when they are reached, the reserves
     # still waiting are told they are not needed (at `talks_done_at`).
     talks_needed: Mapped[int | None] = mapped_column(Integer)
-    talks_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    talks_done_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class StaffToken(Base):
@@ -62,8 +84,8 @@ class StaffToken(Base):
     role: Mapped[str] = mapped_column(String(20))
     council_id: Mapped[int | None] = mapped_column(ForeignKey("councils.id"))
     name: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # A team member may create cases, invite, call and close assessments only when an admin said so.
     can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
 
@@ -89,23 +111,23 @@ class Case(Base):
     unsure: Mapped[bool] = mapped_column(default=False)
     # Where the invitation got to: not_sent, outbox, queued, sent, delivered, failed, undelivered, blocked.
     invite_status: Mapped[str] = mapped_column(String(20), default="not_sent", server_default="not_sent")
-    invited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    invited_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # Set when a reminder got no answer: the team checks consent at the start of the meeting.
     check_consent_at_start: Mapped[bool] = mapped_column(default=False, server_default=false())
     # On a reserve: the primary case it is proposed to replace.
     reserve_for_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", name="fk_cases_reserve_for_case_id"))
-    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # The pick this case came from (None: loaded directly).
     selection_id: Mapped[int | None] = mapped_column(ForeignKey("selections.id", name="fk_cases_selection_id"))
     # Since when the case has been at risk of missing fieldwork (the team is told once); None when it is not.
-    at_risk_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    at_risk_since: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # How the case ended for the person (completed, not_needed, handoff_cancelled, assessment_closed), and when
     # they were told (None: not told, because they said STOP, no or stop, or cannot be reached).
     closed_reason: Mapped[str | None] = mapped_column(String(30))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_told_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    closed_told_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class LongList(Base):
@@ -118,8 +140,8 @@ class LongList(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(Integer)
     uploaded_by: Mapped[str] = mapped_column(String(100))
-    picked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    picked_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class LongListRow(Base):
@@ -153,8 +175,8 @@ class Selection(Base):
     allocation: Mapped[str] = mapped_column(String(20), default="round_robin", server_default="round_robin")
     size: Mapped[dict[str, float] | None] = mapped_column(JSON)
     made_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    voided_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     voided_by: Mapped[str | None] = mapped_column(String(100))
     void_reason: Mapped[str | None] = mapped_column(String(300))
 
@@ -168,7 +190,7 @@ class NoticeVersion(Base):
     language: Mapped[str] = mapped_column(String(10))
     channel: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class ConsentRecord(Base):
@@ -188,7 +210,7 @@ class ConsentRecord(Base):
     # taken on a call the person made, recorded at once; the team may ring the number on file to check. None: not a
     # call.
     caller_verified: Mapped[bool | None] = mapped_column()
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Conversation(Base):
@@ -210,8 +232,8 @@ class Conversation(Base):
     representative_id: Mapped[int | None] = mapped_column(
         ForeignKey("representatives.id", name="fk_conversations_representative_id")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
     # The case, read with the conversation in one statement on every turn (server.domain.conversations.with_case).
     case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
 
@@ -230,7 +252,7 @@ class Message(Base):
     # The provider's id (Twilio's MessageSid): a retried webhook is recognised and answered the same way.
     external_id: Mapped[str | None] = mapped_column(String(64))
     reply: Mapped[list[str] | None] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class DatabaseIdentity(Base):
@@ -254,7 +276,7 @@ class CodeAttempt(Base):
     # A hash of the caller's address or number: limits guessing without storing who guessed.
     key_hash: Mapped[str] = mapped_column(String(64), index=True)
     success: Mapped[bool] = mapped_column(default=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Handoff(Base):
@@ -271,9 +293,9 @@ class Handoff(Base):
     # open, claimed, scheduled, completed, cancelled
     status: Mapped[str] = mapped_column(String(20), default="open")
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class AuditEvent(Base):
@@ -283,7 +305,7 @@ class AuditEvent(Base):
     __table_args__ = (UniqueConstraint("prev_hash", name="uq_audit_events_prev_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -307,8 +329,8 @@ class OutboundMessage(Base):
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(20))
     error_code: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class SmsOptOut(Base):
@@ -317,7 +339,7 @@ class SmsOptOut(Base):
     __tablename__ = "sms_opt_outs"
 
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class Representative(Base):
@@ -333,8 +355,8 @@ class Representative(Base):
     contact: Mapped[str | None] = mapped_column(String(200))
     joins_meeting: Mapped[bool | None] = mapped_column()
     on_behalf: Mapped[bool | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Preferences(Base):
@@ -354,7 +376,7 @@ class Preferences(Base):
     # They asked for someone who has had care too in their own words before the question about help: their answer
     # to that question keeps the wish (server.domain.preferences.set_field).
     expert_wish_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class Meeting(Base):
@@ -363,19 +385,19 @@ class Meeting(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
     how: Mapped[str] = mapped_column(String(30))
     where: Mapped[str | None] = mapped_column(String(300))
     who: Mapped[str | None] = mapped_column(String(300))
     # scheduled, completed, cancelled
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # not_asked, asked, confirmed, declined, no_answer
     reconfirm: Mapped[str] = mapped_column(String(20), default="not_asked")
     # An Expert by Experience (someone who has had care and support too) joins the meeting.
     expert_by_experience: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
 
 class StaffUser(Base):
@@ -397,8 +419,8 @@ class StaffUser(Base):
     council_id: Mapped[int | None] = mapped_column()
     # As on StaffToken: the right to create cases, invite, call and close assessments, for a team member.
     can_manage_cases: Mapped[bool] = mapped_column(default=False, server_default=false())
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
 
 class StaffSession(Base):
@@ -415,6 +437,6 @@ class StaffSession(Base):
     id: Mapped[int] = mapped_column()
     token_hash: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

@@ -7,7 +7,7 @@ at the start of the meeting. Silence never changes consent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,17 +32,13 @@ class Due:
     at: datetime
 
 
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 def due(session: Session, now: datetime) -> list[Due]:
     """Meetings 1 to 2 days away whose person consented and has not been asked yet."""
     found = []
     for meeting in session.scalars(
         select(Meeting).where(Meeting.status == "scheduled", Meeting.reconfirm == "not_asked")
     ):
-        if not (now + ASK_FROM <= _aware(meeting.at) <= now + ASK_UNTIL):
+        if not (now + ASK_FROM <= meeting.at <= now + ASK_UNTIL):
             continue
         case = session.get(Case, meeting.case_id)
         current = consent.current(session, meeting.case_id)
@@ -52,7 +48,7 @@ def due(session: Session, now: datetime) -> list[Due]:
             # No channel we can reach them on first: the team checks at the start instead.
             _flag(session, case, meeting, "no_channel")
             continue
-        found.append(Due(case.id, meeting.id, case.phone, case.language, _aware(meeting.at)))
+        found.append(Due(case.id, meeting.id, case.phone, case.language, meeting.at))
     return found
 
 
@@ -107,7 +103,7 @@ def flag_unanswered(session: Session, now: datetime) -> int:
     """Questions nobody answered in time: flag the case for the team. Returns how many were flagged."""
     flagged = 0
     for meeting in session.scalars(select(Meeting).where(Meeting.status == "scheduled", Meeting.reconfirm == "asked")):
-        if _aware(meeting.at) - ANSWER_BY <= now:
+        if meeting.at - ANSWER_BY <= now:
             case = session.get(Case, meeting.case_id)
             if case is not None:
                 _flag(session, case, meeting, "no_answer")

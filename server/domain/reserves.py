@@ -8,7 +8,7 @@ The council invites the proposed reserve with the usual `POST /api/cases/{id}/in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
@@ -19,10 +19,6 @@ from server.settings import get_settings
 
 REFUSED = ("declined", "withdrawn")
 ACTOR = "system:reserves"
-
-
-def _aware(at: datetime) -> datetime:
-    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def _answered(session: Session, case: Case) -> bool:
@@ -50,11 +46,7 @@ def why_replace(session: Session, case: Case, now: datetime, after_days: int | N
     if current is not None and current.state in REFUSED:
         return current.state
     days = get_settings().reserve_after_days if after_days is None else after_days
-    if (
-        case.invited_at is not None
-        and _aware(case.invited_at) + timedelta(days=days) <= _aware(now)
-        and not _answered(session, case)
-    ):
+    if case.invited_at is not None and case.invited_at + timedelta(days=days) <= now and not _answered(session, case):
         return "no_answer"
     return None
 

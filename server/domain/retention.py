@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -35,16 +35,12 @@ from server.domain.models import (
     Preferences,
     Representative,
     SmsOptOut,
+    as_utc,
     utcnow,
 )
 
 # A conversation id with a run of 7 or more digits holds a phone number (texts and calls are keyed by the caller).
 _PHONE_IN_ID = re.compile(r"\+?\d{7,}")
-
-
-def aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes, which are UTC here."""
-    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def close_assessment(session: Session, council_id: int, actor: str, now: datetime | None = None) -> Council:
@@ -60,7 +56,7 @@ def close_assessment(session: Session, council_id: int, actor: str, now: datetim
 def purge_after(council: Council, retention_days: int) -> datetime | None:
     if council.assessment_closed_at is None:
         return None
-    return aware(council.assessment_closed_at) + timedelta(days=retention_days)
+    return council.assessment_closed_at + timedelta(days=retention_days)
 
 
 @dataclass
@@ -76,11 +72,11 @@ class PurgeReport:
 
 def due(session: Session, now: datetime, retention_days: int) -> list[Case]:
     """Cases not yet purged whose council's assessment closed more than `retention_days` days before `now`."""
-    cutoff = aware(now) - timedelta(days=retention_days)
+    cutoff = as_utc(now) - timedelta(days=retention_days)
     closed = [
         c.id
         for c in session.scalars(select(Council).where(Council.assessment_closed_at.is_not(None)))
-        if c.assessment_closed_at is not None and aware(c.assessment_closed_at) < cutoff
+        if c.assessment_closed_at is not None and c.assessment_closed_at < cutoff
     ]
     if not closed:
         return []
@@ -90,7 +86,7 @@ def due(session: Session, now: datetime, retention_days: int) -> list[Case]:
 
 
 def purge(session: Session, now: datetime, retention_days: int, actor: str) -> PurgeReport:
-    report = PurgeReport(cutoff=aware(now) - timedelta(days=retention_days))
+    report = PurgeReport(cutoff=as_utc(now) - timedelta(days=retention_days))
     for case in due(session, now, retention_days):
         report.personal_words += words_of(session, case)
         counts = purge_case(session, case, actor, now)
@@ -209,7 +205,7 @@ def purge_case(session: Session, case: Case, actor: str, now: datetime) -> Count
         case.phone = None
         counts["phone_numbers_cleared"] += 1
 
-    case.purged_at = aware(now)
+    case.purged_at = as_utc(now)
     session.flush()
     detail: dict[str, object] = {"council_id": case.council_id, **dict(sorted(counts.items()))}
     audit.append(session, actor, "case.purged", case.id, detail)

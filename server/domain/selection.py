@@ -12,7 +12,7 @@ import secrets
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from server.domain import audit, councils, invite_codes, long_lists
+from server.domain import audit, councils, invite_codes, long_lists, picks
 from server.domain import draw as draw_rules
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.long_lists import Row
@@ -64,7 +64,7 @@ def pick(
         raise InvalidInput(f"The seed must be a whole number from 0 to {MAX_SEED}.", "seed")
     # One pick at a time per council on PostgreSQL: the check for a standing pick happens under the council's lock.
     session.execute(select(Council.id).where(Council.id == council_id).with_for_update())
-    if long_lists.active_selection(session, council_id) is not None:
+    if picks.active_selection(session, council_id) is not None:
         raise Conflict("This council already has a pick. Void it first, with a reason.")
     found = long_lists.current(session, council_id)
     if found is None:
@@ -155,7 +155,7 @@ def _case(session: Session, council_id: int, selection_id: int, reference: str, 
 def current_for(session: Session, principal: Principal, council_id: int) -> Selection:
     long_lists.can_see(principal, council_id)
     councils.get(session, council_id)
-    found = long_lists.active_selection(session, council_id)
+    found = picks.active_selection(session, council_id)
     if found is None:
         raise NotFound("This council has no pick yet.")
     return found

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from server.domain import audit, closing, long_lists
+from server.domain import audit, closing, picks
 from server.domain.models import Case, Council, Handoff, utcnow
 
 ACTOR = "system:talks"
@@ -26,7 +26,7 @@ def target(session: Session, council: Council) -> int | None:
     cases (loaded without a pick); None when it has none."""
     if council.talks_needed is not None:
         return council.talks_needed
-    pick = long_lists.active_selection(session, council.id)
+    pick = picks.active_selection(session, council.id)
     if pick is not None:
         return pick.primary_count
     primaries = session.scalar(

@@ -10,14 +10,16 @@ invitation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import cache
 
+import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from easyread.render import text
 from server.domain import audit, consent, councils, experts, handoffs, reserves, talks
-from server.domain.models import Case, Council, OutboundMessage
+from server.domain.models import Case, Council, OutboundMessage, as_utc
 from server.settings import get_settings
 
 ACTOR = "system:timeliness"
@@ -25,7 +27,7 @@ REFUSED = ("declined", "withdrawn")
 
 
 def _today(now: datetime) -> date:
-    return (now.astimezone(UTC) if now.tzinfo else now.replace(tzinfo=UTC)).date()
+    return as_utc(now).date()
 
 
 def due_by(council: Council) -> date | None:
@@ -34,13 +36,25 @@ def due_by(council: Council) -> date | None:
     return council.fieldwork_date - timedelta(days=get_settings().case_due_days_before_fieldwork)
 
 
+@cache
+def bank_holidays(year: int) -> frozenset[date]:
+    """England's bank holidays in `year` (the same days as Wales's), substitute days included: a Christmas Day on a
+    Saturday gives the Monday after. A frozen set per year, so threads never share the holidays object while it fills
+    itself in."""
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def working_day(on: date) -> bool:
+    return on.weekday() < 5 and on not in bank_holidays(on.year)
+
+
 def working_days_after(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`. Bank holidays are not counted out, so the
-    date can be a day early, never late."""
+    """The date `days` working days (Monday to Friday, not a bank holiday in England) after `start`, so the date we
+    promise is never a day early."""
     on = start
     while days > 0:
         on += timedelta(days=1)
-        if on.weekday() < 5:
+        if working_day(on):
             days -= 1
     return on
 

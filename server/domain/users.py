@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -34,10 +34,6 @@ EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 # Checked when the email is unknown, so a wrong email takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
-
-
-def _aware(at: datetime) -> datetime:
-    return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def normalise_email(email: str) -> str:
@@ -173,7 +169,7 @@ def by_session(session: Session, token: str) -> SignedIn | None:
     if found is None:
         return None
     row, user = found
-    if _aware(row.expires_at) <= utcnow():
+    if row.expires_at <= utcnow():
         return None
     return SignedIn(principal_of(user), user.email)
 

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from easyread.dates import spoken_datetime
+from easyread.dates import day_month_year, spoken_datetime
 from easyread.render import has, text
 from server.domain import users
 from server.domain.tokens import Principal
@@ -76,7 +76,7 @@ def day(iso: str | None) -> str:
     if not iso:
         return ""
     found = date.fromisoformat(iso)
-    return f"{found.day} {text(f'dates.month_{found.month}', language())} {found.year}"
+    return day_month_year(found, language())
 
 
 def signed_in(request: Request) -> users.SignedIn | None:

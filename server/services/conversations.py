@@ -36,6 +36,12 @@ def answered_with(message_id: int, bodies: list[str]) -> None:
         conversations.save_reply(session, message_id, bodies)
 
 
+def reply_of(message_id: int) -> list[str] | None:
+    """What a message was answered with, in the channel's wire format (answered_with), or None."""
+    with session_scope() as session:
+        return conversations.reply_of(session, message_id)
+
+
 def keep_for_page(conversation_id: str, bodies: list[str]) -> None:
     """Answers that came late, kept until the person's page fetches them."""
     with session_scope() as session:

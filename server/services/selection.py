@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.domain import cases, long_lists, selection, timeliness
+from server.domain import cases, long_lists, picks, selection, timeliness
 from server.domain.db import session_scope
 from server.domain.models import utcnow
 from server.domain.tokens import Principal
@@ -69,7 +69,7 @@ def staff_page(caller: Principal, council_id: int) -> dict[str, Any]:
     """What the staff's long-list page shows: the list waiting, the standing pick, which picked cases have a phone."""
     with session_scope() as session:
         waiting = long_lists.summary(session, caller, council_id)
-        standing = long_lists.active_selection(session, council_id)
+        standing = picks.active_selection(session, council_id)
         visible = cases.visible_to(session, caller)
         return {
             "waiting": waiting,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from easyread.dates import spoken_datetime
+from easyread.dates import day_month_year, month_year, spoken_date, spoken_datetime
 from easyread.languages import available, fold, locale, needs_review, requested
 from easyread.spoken import speech_language
 from server.domain.cases import LANGUAGES
@@ -57,6 +57,55 @@ def test_dates_read_naturally_in_each_language() -> None:
     assert spoken_datetime(at, "pl") == "wtorek, 2 marca, o godzinie 14:00"
     summer = datetime(2027, 7, 21, 8, 30, tzinfo=UTC)  # 9:30 in London
     assert spoken_datetime(summer, "pl") == "środa, 21 lipca, o godzinie 9:30"
+    assert spoken_datetime(summer, "en") == "Wednesday 21 July at 9:30am"
+
+
+@pytest.mark.parametrize(
+    ("month", "polish"),
+    [
+        (1, "stycznia"),
+        (2, "lutego"),
+        (3, "marca"),
+        (4, "kwietnia"),
+        (5, "maja"),
+        (6, "czerwca"),
+        (7, "lipca"),
+        (8, "sierpnia"),
+        (9, "września"),
+        (10, "października"),
+        (11, "listopada"),
+        (12, "grudnia"),
+    ],
+)
+def test_polish_months_are_in_the_genitive_after_a_day(month: int, polish: str) -> None:
+    # "3 marca", as a Polish speaker writes a date; never the dictionary form "3 marzec".
+    on = date(2027, month, 3)
+    assert spoken_date(on, "pl").endswith(f", 3 {polish}")
+    assert day_month_year(on, "pl") == f"3 {polish} 2027"
+    assert month_year(on, "pl") == f"{polish} 2027"
+
+
+def test_days_are_named_in_each_language() -> None:
+    week = [date(2027, 3, 1 + n) for n in range(7)]  # Monday 1 March to Sunday 7 March
+    assert [spoken_date(on, "en").split()[0] for on in week] == [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+    assert [spoken_date(on, "pl").split(",")[0] for on in week] == [
+        "poniedziałek",
+        "wtorek",
+        "środa",
+        "czwartek",
+        "piątek",
+        "sobota",
+        "niedziela",
+    ]
+    assert day_month_year(date(2027, 12, 25), "en") == "25 December 2027"
 
 
 def test_each_language_has_its_own_voice_and_speech_recognition() -> None:

@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import JSON, String, func, select
 
-from easyread.render import text
+from easyread.render import same_for_everyone, text
 from server.domain import consent, conversations, handoffs, outbound, retention
 from server.domain.db import engine_for, session_scope
 from server.domain.models import (
@@ -285,6 +285,12 @@ def test_purge_leaves_nothing_behind_in_files_or_the_database(
     case = new_case(client, council.staff, "C-1", phone="+447700900231")
     # The person types it in the web chat, opened with the code from their letter...
     sender = "browser-" + uuid.uuid4().hex[:8]
+    opened = {"sender": sender, "message": "/greet", "metadata": {"invite_code": case["invite_code"]}}
+    greeting = client.post("/chat/messages", json=opened).json()[0]
+    assert "Closed Council" in greeting["text"]
+    # ...presses Listen on the greeting (words made for them: kept with the message, spoken with nothing on disk)...
+    listen = greeting["audio"].removeprefix(get_settings().public_base_url.rstrip("/"))
+    assert client.get(listen).status_code == 200
     body = {"sender": sender, "message": f"not on {phrase} please", "metadata": {"invite_code": case["invite_code"]}}
     assert client.post("/chat/messages", json=body).status_code == 200
     # ...a helper who never had the right code types it too (a conversation never tied to a case)...
@@ -292,16 +298,15 @@ def test_purge_leaves_nothing_behind_in_files_or_the_database(
     assert client.post("/chat/messages", json=helper).status_code == 200
     with session_scope() as session:
         session.add(Preferences(case_id=case["id"], how=["phone"], avoid_dates=f"not on {phrase} please"))
-    # ...and the read-back of their answers is spoken ("Listen"), as a .wav and its .txt.
+    # ...and the read-back of their answers is spoken on a call, which keeps its prompts as a .wav and its .txt.
     readback = text("prefs.readback", "en", summary=f"You cannot meet: not on {phrase} please.")
-    url = voice.listen_url(readback, "en")
-    assert url is not None
-    spoken = client.get(url.removeprefix("http://testserver"))
+    fixed_words = text("bot.ask_code", "en")
+    made = voice.audio_cache("en").render([readback, fixed_words])
+    spoken = client.get(f"/audio/{made[readback]}.wav")
     assert spoken.status_code == 200 and spoken.headers["content-type"] == "audio/wav"
     assert spoken.headers["cache-control"] == "private, no-store"
-    fixed_url = voice.listen_url(text("bot.ask_code", "en"), "en")
-    assert fixed_url is not None
-    fixed = client.get(fixed_url.removeprefix("http://testserver"))
+    fixed_url = f"/audio/{made[fixed_words]}.wav"
+    fixed = client.get(fixed_url)
     assert fixed.headers["cache-control"] == "public, max-age=31536000, immutable"
     audio_dir = get_settings().audio_cache_dir
     var = audio_dir.parent
@@ -322,9 +327,13 @@ def test_purge_leaves_nothing_behind_in_files_or_the_database(
         database = Path(settings_env.removeprefix("sqlite:///"))
         engine_for(settings_env).dispose()
         assert files_holding(database.parent, phrase) == []
-    # The fixed prompt is nobody's: it stays.
-    assert client.get(fixed_url.removeprefix("http://testserver")).status_code == 200
-    assert len(list(audio_dir.glob("*.wav"))) == 1
+    # The fixed prompt is nobody's: it stays. The chat's Listen link has nothing left to read.
+    assert client.get(fixed_url).status_code == 200
+    assert client.get(listen).status_code == 404
+    # Only prompts that are the same for everyone stay (that one, and any fixed chat message Listen played).
+    kept = [p.read_text(encoding="utf-8") for p in audio_dir.glob("*.txt")]
+    assert fixed_words in kept and all(same_for_everyone(words) for words in kept)
+    assert len(list(audio_dir.glob("*.wav"))) == len(kept)
 
 
 def test_audio_names_are_a_keyed_hash_of_the_words(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:

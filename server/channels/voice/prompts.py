@@ -1,8 +1,10 @@
 """The spoken prompts: audio of the words in the language's voice, rendered once into AUDIO_CACHE_DIR by
-easyread.audio and served at /audio/<id>.wav (phone calls play them; the web chat's "Listen" button too)."""
+easyread.audio and served at /audio/<id>.wav (phone calls play them). The web chat's "Listen" button has its audio
+made when pressed (`speak`): a fixed message from the same cache, anything else rendered and not kept."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -10,10 +12,14 @@ from starlette.concurrency import run_in_threadpool
 
 from easyread import languages
 from easyread.audio import AudioCache
+from easyread.render import same_for_everyone
 from server.settings import get_settings
 
 PRUNE_EVERY_SECONDS = 3600.0
 _last_pruned: float | None = None
+# A message with nothing filled in is the same for everyone; one with values (%{...}) can hold a person's words.
+PUBLIC_AUDIO = "public, max-age=31536000, immutable"
+PRIVATE_AUDIO = "private, no-store"
 
 
 def voice_name(language: str) -> str:
@@ -57,9 +63,26 @@ def audio_url(audio: str) -> str:
     return f"{get_settings().public_base_url.rstrip('/')}/audio/{audio}.wav"
 
 
-def listen_url(words: str, language: str = "en") -> str | None:
-    """The address of a message's audio for the web chat's "Listen" button; rendered when first played."""
-    if not words.strip():
-        return None
-    audio = audio_cache(language).remember(words)
-    return audio_url(audio) if audio else None
+def cache_control(words: str | None) -> str:
+    """Audio of a fixed message may be kept by anyone (Twilio caches what it plays). Anything else (a read-back of
+    a person's answers, a meeting's time, choices put together) is kept by nobody: it may repeat what a person said.
+    """
+    return PUBLIC_AUDIO if same_for_everyone(words) else PRIVATE_AUDIO
+
+
+def speak(words: str, language: str) -> bytes | None:
+    """The words as WAV audio in the language's voice, made now (blocking: call it from a thread); None when it
+    could not be made in time. A fixed message is kept in the shared cache (calls play it too); anything else may
+    repeat what a person said, so it is rendered in a directory of its own that is gone before this returns: nothing
+    of it stays on disk, and purge has nothing to look for."""
+    if same_for_everyone(words):
+        cache = audio_cache(language)
+        ready = cache.render([words])
+        return cache.wav(ready[words]).read_bytes() if words in ready else None
+    settings = get_settings()
+    with tempfile.TemporaryDirectory(prefix="listen-") as directory:
+        once = AudioCache(
+            Path(directory), voice_name(language), settings.voice_rate, settings.audio_render_timeout_seconds
+        )
+        ready = once.render([words])
+        return once.wav(ready[words]).read_bytes() if words in ready else None

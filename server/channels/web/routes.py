@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from easyread.render import Rendered, same_for_everyone
 from server import limits
-from server.channels.voice import prompts
-from server.channels.web import wire
+from server.channels.web import listen, wire
 from server.channels.web.wire import BotMessage, ChatIn, WaitingFor
 from server.domain import invite_codes
 from server.limits import client_address, limits_of
@@ -35,9 +35,12 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
         attempt_key=invite_codes.attempt_key("web", client),
     )
     reply = await inbound.handle(request.app.state.rasa, message, WIRE)
-    for m in reply.messages:
-        # The "Listen" button reads the message aloud in the phone voice; the audio is made when first played.
-        m.audio = m.audio or prompts.listen_url(m.text, reply.language)
+    if reply.message_id is not None:
+        # The "Listen" button reads a message aloud in the phone voice, made only when pressed (from the reply the
+        # turn kept, or the shared prompts for a fixed message): nothing is written for a button nobody presses.
+        for index, m in enumerate(reply.messages):
+            if m.text.strip():
+                m.audio = m.audio or listen.url(reply.message_id, index, m.text, reply.language)
     messages = [
         wire.with_lang(m.as_dict(), reply.language if reply.case_id is not None else None) for m in reply.messages
     ]
@@ -55,7 +58,14 @@ async def deliver_late(pending: inbound.ForRasa, answer: inbound.Answer) -> None
     conversations.keep_for_page(pending.conversation_id, bodies)
 
 
-WIRE = inbound.Wire("web", deliver=deliver_late)
+def for_listen(messages: list[Rendered], language: str) -> tuple[list[str], dict[str, str]]:
+    """What the turn keeps with its message, in its own transaction: the words of the reply made for this person (a
+    greeting naming their council, a read-back), "" for a fixed message, which Listen finds among the content
+    (listen.py reads them when the button is pressed). The web chat offers no numbered choices."""
+    return ["" if same_for_everyone(m.text) else m.text for m in messages], {}
+
+
+WIRE = inbound.Wire("web", encode=for_listen, deliver=deliver_late)
 
 
 @router.post("/chat/messages/waiting", response_model=list[BotMessage], response_model_exclude_none=True)

@@ -227,3 +227,30 @@ def test_a_message_that_comes_later_appears_on_the_open_page(browser: Browser, s
         page.wait_for_function(f"() => document.querySelectorAll('.msg-bot').length > {before}", timeout=20_000)
         assert text("closing.not_needed", "en") in newest_words(page)
         checked.check("chat: a message that came later")
+
+
+def test_listen_plays_the_message_made_when_it_is_pressed(browser: Browser, server_alone: str) -> None:
+    with httpx.Client(base_url=server_alone, timeout=30) as http, checked_page(browser, server_alone) as checked:
+        council = council_with_staff(http, "Council Listen")
+        case = new_case(http, council.staff, "WEB-LISTEN-1", phone="+447700900506")
+        start(checked, case["invite_code"])
+        page = checked.page
+        # Note every sound the page loads, and how long it is, as the browser decodes it.
+        page.evaluate(
+            """() => {
+                window.heard = [];
+                const play = HTMLMediaElement.prototype.play;
+                HTMLMediaElement.prototype.play = function () {
+                    this.addEventListener('loadedmetadata', () => window.heard.push(this.duration));
+                    return play.call(this);
+                };
+            }"""
+        )
+        greeting = page.locator("#log .msg-bot").first
+        with page.expect_response(lambda r: "/chat/listen/" in r.url) as made:
+            greeting.get_by_role("button", name="Listen").click()
+        response = made.value
+        assert response.status == 200 and response.headers["content-type"] == "audio/wav"
+        page.wait_for_function("() => window.heard.length > 0 && window.heard[0] > 2")
+        assert page.locator("#log .notice").count() == 0, "no 'something went wrong' notice"
+        checked.check("chat: after Listen")

@@ -504,15 +504,19 @@ def _get_paths(world: World, client: TestClient) -> list[str]:
         handoff_ids = list(session.scalars(select(Handoff.id)))
         meeting_ids = list(session.scalars(select(Meeting.id)))
         code = session.scalars(select(Case.invite_code).where(Case.invite_code.is_not(None))).first()
-    listen = prompts.listen_url("Hello.", "en")
-    assert listen is not None and code is not None and meeting_ids
+    prompt = prompts.audio_cache("en").remember("Hello.")
+    # A chat message's reply, for its Listen link.
+    asked = client.post("/chat/messages", json={"sender": "every-state-listen", "message": "hello"})
+    listen = asked.json()[0]["audio"]
+    assert prompt is not None and code is not None and meeting_ids
     values: dict[str, list[str]] = {
         "case_id": [str(i) for i in world.ids.values()],
         "council_id": [str(world.council_id)],
         "handoff_id": [str(i) for i in handoff_ids],
         "invite_code": [code],
         "token": [meetings.link_token(i) for i in meeting_ids],
-        "name": [listen.rsplit("/", 1)[1]],
+        "name": [f"{prompt}.wav"],
+        "link": [listen.rsplit("/", 1)[1]],
     }
     paths: list[str] = []
 

@@ -88,6 +88,24 @@ def test_every_form_needs_its_csrf_token(client: TestClient) -> None:
     assert "This form has expired" in refused.text
 
 
+def test_a_form_token_from_another_persons_session_is_refused(client: TestClient) -> None:
+    council = council_with_staff(client, "North Council")
+    case = client.post(
+        "/api/cases",
+        json={"reference": "C-1", "theme": "older_people", "phone": "+447700900124"},
+        headers=council.staff,
+    ).json()
+    sign_in(client, page_user(client, "council_staff", council.council_id))
+    theirs = csrf_of(client.get(f"/staff/cases/{case['id']}").text)
+    client.cookies.clear()
+    sign_in(client, page_user(client, "council_staff", council.council_id))
+    mine = csrf_of(client.get(f"/staff/cases/{case['id']}").text)
+    assert mine != theirs
+    refused = client.post(f"/staff/cases/{case['id']}/invite", data={"csrf_token": theirs})
+    assert refused.status_code == 403 and "This form has expired" in refused.text
+    assert client.post(f"/staff/cases/{case['id']}/invite", data={"csrf_token": mine}).status_code < 400
+
+
 def test_next_only_goes_to_this_site(client: TestClient) -> None:
     council = council_with_staff(client, "North Council")
     email = page_user(client, "council_staff", council.council_id)

@@ -1,4 +1,5 @@
-"""Each language is spoken in its own espeak-ng voice: on calls, on the chat's Listen button, and from /audio."""
+"""Each language is spoken in its own espeak-ng voice: on calls and from /audio (the chat's Listen button:
+tests/server/channels/web/test_listen.py)."""
 
 from __future__ import annotations
 
@@ -44,11 +45,10 @@ def test_a_polish_prompt_renders_to_sound(audio_dir: Path) -> None:
     assert voice.audio_cache("en").id_for(words) != ids[words]
 
 
-def test_listen_serves_polish_words_in_the_polish_voice(client: TestClient, audio_dir: Path) -> None:
+def test_audio_of_polish_words_is_served_in_the_polish_voice(client: TestClient, audio_dir: Path) -> None:
     words = text("bot.ask_consent", "pl")
-    url = voice.listen_url(words, "pl")
-    assert url is not None
-    audio = url.rsplit("/", 1)[1].removesuffix(".wav")
+    audio = voice.audio_cache("pl").remember(words)
+    assert audio is not None
     assert voice.audio_cache_for(audio) is not None
     assert voice.audio_cache_for(audio).voice == "zlw/pl"  # type: ignore[union-attr]
     response = client.get(f"/audio/{audio}.wav")

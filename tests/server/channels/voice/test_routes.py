@@ -1,5 +1,5 @@
 """Phone calls without the language model: signatures, strangers, STOP, silence, the audio and its cache,
-outbound calls, and the web chat's "Listen" audio.
+outbound calls, and the audio Twilio plays (the web chat's "Listen" is tests/server/channels/web/test_listen.py).
 
 Rasa is not running in these tests, so a turn that needs it is answered with the easy-read "something went
 wrong, try again" message: which is what a caller would hear if Rasa were down.
@@ -277,12 +277,14 @@ def test_without_twilio_no_call_is_made_and_nothing_recorded(client: TestClient)
     assert client.get("/api/outbox", headers=ADMIN).json() == []
 
 
-def test_web_chat_messages_come_with_audio_to_listen_to(client: TestClient, cache: AudioCache) -> None:
-    response = client.post("/chat/messages", json={"sender": "listen-test-1", "message": "hello"})
-    [message] = response.json()
-    assert message["text"] == text("bot.ask_code", "en")
-    assert message["audio"].startswith(f"{get_settings().public_base_url}/audio/")
-    path = "/audio/" + message["audio"].rsplit("/", 1)[1]
+def test_remembered_words_are_made_into_audio_on_the_first_get_and_unknown_names_are_404(
+    client: TestClient, cache: AudioCache
+) -> None:
+    # A call keeps its last prompt's words (to say them again) before any audio of them exists.
+    words = text("voice.goodbye", "en")
+    audio_id = cache.remember(words)
+    assert audio_id is not None and not cache.ready(audio_id)
+    path = f"/audio/{audio_id}.wav"
     before = audio.rendered_count()
     played = client.get(path)
     assert played.status_code == 200 and played.headers["content-type"] == "audio/wav"

@@ -8,6 +8,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from easyread.render import text
+from server.settings import get_settings
 from tests.support import council_with_staff, new_case
 
 
@@ -25,7 +26,8 @@ def test_a_chat_message_goes_through_the_one_path_and_comes_back_as_bot_messages
     messages = greeted.json()
     assert messages and all(isinstance(m["text"], str) and m["lang"] == "en" for m in messages)
     # Every message can be listened to, and the choices come as buttons with payloads.
-    assert all(m["audio"].endswith(".wav") for m in messages if m["text"].strip())
+    listen = f"{get_settings().public_base_url.rstrip('/')}/chat/listen/"
+    assert all(m["audio"].startswith(listen) for m in messages if m["text"].strip())
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert buttons and all(set(b) == {"title", "payload"} for b in buttons)
 

@@ -1,0 +1,76 @@
+"""The web chat's "Listen" button: `GET /chat/listen/<link>` speaks one message of a reply, made when pressed.
+
+No file is written when a reply goes out. The link names the message (the id of the message it answers, its place
+in the reply, the language) and a keyed hash of its words, all signed with the server's key, so it cannot be
+changed to reach other words. A fixed message (the same for everyone) is found by that hash among the content's
+messages and spoken from the shared prompt cache; words made for the person are read from the reply the turn kept
+with its message (server.services.inbound), rendered for this answer and not kept. A link whose words are no
+longer there (purged) is 404.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from fastapi import APIRouter, HTTPException, Response
+from itsdangerous import BadSignature, URLSafeSerializer
+from starlette.concurrency import run_in_threadpool
+
+from easyread.languages import available
+from easyread.render import fixed_messages
+from server.channels.voice import prompts
+from server.keys import keyed_hash, secret_key
+from server.services import conversations
+from server.settings import get_settings
+
+router = APIRouter(tags=["web chat"])
+
+NOT_FOUND = "There is no such message to listen to."
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key(), salt="case-tracking-listen")
+
+
+def _digest(words: str, language: str) -> str:
+    return keyed_hash("listen", f"{language}\n{words}")[:32]
+
+
+@lru_cache(maxsize=1)
+def _fixed() -> dict[str, tuple[str, str]]:
+    """{digest: (words, language)} for every message of the content with nothing filled in."""
+    return {_digest(words, language): (words, language) for words, language in fixed_messages()}
+
+
+def url(message_id: int, index: int, words: str, language: str) -> str:
+    """The address that reads `words`, message `index` of the reply to message `message_id`, aloud in `language`'s
+    voice."""
+    link = _signer().dumps([message_id, index, language, _digest(words, language)])
+    return f"{get_settings().public_base_url.rstrip('/')}/chat/listen/{link}"
+
+
+def _words(link: str) -> tuple[str, str]:
+    """The words the link names and their language; 404 for a link we did not make or words no longer kept."""
+    try:
+        message_id, index, language, digest = _signer().loads(link)
+    except (BadSignature, TypeError, ValueError) as exc:
+        raise HTTPException(404, NOT_FOUND) from exc
+    if not (isinstance(message_id, int) and isinstance(index, int) and language in available()):
+        raise HTTPException(404, NOT_FOUND)
+    if digest in _fixed():
+        return _fixed()[digest]
+    kept = conversations.reply_of(message_id) or []
+    words = kept[index] if 0 <= index < len(kept) else None
+    if not isinstance(words, str) or _digest(words, language) != digest:
+        raise HTTPException(404, NOT_FOUND)
+    return words, language
+
+
+@router.get("/chat/listen/{link}", response_class=Response)
+async def listen(link: str) -> Response:
+    """A message of the chat as WAV audio, made now. `private, no-store` unless it is a fixed message."""
+    words, language = await run_in_threadpool(_words, link)
+    sound = await run_in_threadpool(prompts.speak, words, language)
+    if sound is None:
+        raise HTTPException(503, "Sorry, we could not make the sound. Please try again.")
+    return Response(sound, media_type="audio/wav", headers={"Cache-Control": prompts.cache_control(words)})
