@@ -108,7 +108,10 @@ ROLE_WORDS = {
 }
 HOW_WORDS = {
     "phone": ("phone", "call", "ring", "telephone", "mobile", "telefon*", "zadzwon*", "dzwon*", "komork*"),
-    "video": ("video", "zoom", "teams", "skype", "facetime", "online", "whatsapp", "wideo", "kamer*", "internet*"),
+    "video": (
+        *("video call", "video chat", "video", "zoom", "teams", "skype", "facetime", "online", "whatsapp"),
+        *("wideo", "kamer*", "internet*"),
+    ),
     "home": ("home", "house", "flat", "visit", "come to me", "come round", "dom", "domu", "u mnie", "mieszkani*"),
     "elsewhere": ("somewhere else", "elsewhere", "library", "cafe", "office", "centre", "center", "out"),
 }
@@ -161,11 +164,18 @@ def normal(text: str) -> str:
 
 
 def is_skip(text: str) -> bool:
-    return text.strip().lower() == "skip" or normal(text) in SKIP
+    return text.strip().lower() == "skip" or normal(text) in SKIP or _TRAILING.sub("", normal(text)) in SKIP
 
 
 def is_none(text: str) -> bool:
-    return text.strip().lower() == "none" or normal(text) in NONE
+    return text.strip().lower() == "none" or normal(text) in NONE or _TRAILING.sub("", normal(text)) in NONE
+
+
+def plain_no(text: str) -> bool:
+    """A short no on its own ("no", "nope thanks", "nie"): at a free-text question that can be skipped, a skip.
+    Not "not the school holidays": that is an answer."""
+    spoken = normal(text).split()
+    return 0 < len(spoken) <= 3 and spoken[0] in ("no", "nope", "nah", "nie", "n")
 
 
 def is_any(text: str) -> bool:
@@ -257,7 +267,8 @@ NO_LEADS: tuple[str, ...] = (
     *("i won't", "i wont", "i will not", "i'm not", "im not", "i am not", "don't want", "dont want"),
     *("do not want", "i'd rather not", "id rather not", "rather not", "not happy", "thats not it", "not correct"),
     *("not right", "nie chce", "nie dziekuje", "nie dzieki", "nie bardzo", "nie zgadzam sie", "odmawiam"),
-    *("to nie dla mnie", "to nie tak", "nie tak", "nie zgadza sie", "nigdy"),
+    *("to nie dla mnie", "to nie tak", "nie tak", "nie zgadza sie", "nigdy", "i can't", "i cant", "i cannot"),
+    *("can't", "cant", "cannot", "i can not", "not able", "i'm unable", "im unable", "nie moge", "nie dam rady"),
 )
 NO_WHOLE = frozenset(
     {

@@ -31,10 +31,10 @@ _SUBJECT = (
 )
 # A subject that does not make a question after this auxiliary: "do it" and "have a nice day" are not questions.
 _NOT_AFTER = {"do": {"it", "a", "an", "that", "this", "me", "any"}, "have": {"a", "an", "it", "that", "this", "any"}}
-_NOT_AFTER["does"] = {"a", "an", "me"}
+_NOT_AFTER["does"] = {"me"}
 # Words that come before a question and change nothing: "so why", "ok but what", "sorry, who are you".
 _FILLER = (
-    r"so|but|and|ok|okay|oh|sorry|um|umm|erm|hmm|hm|hi|hello|hey|well|also|just|right|then|excuse me|a|ale|i|to"
+    r"so|but|and|ok|okay|oh|sorry|um|umm|erm|hmm|hm|hi|hello|hey|well|also|just|right|then|excuse me|a|ale|to"
     r"|no|nope|nah|nie|halo|hej|przepraszam|dobrze|witam|dzien dobry|ok ale|and also|one more thing"
     r"|quick question|question"
 )
@@ -57,12 +57,19 @@ _PL_NOT = (
     r"|jak wolicie|kiedy chcecie|kiedy chcesz|kiedy wam pasuje|kiedy wolicie|kiedykolwiek|co tydzien|co drugi"
     r"|co miesiac|co \w+ tydzien|czemu nie|dlaczego nie|musze (?:sie )?(?:pomyslec|zastanowic)|co do"
 )
+# A question word after a preposition: "for how long", "at what time", "o której", "z kim", "na jaki numer".
+_PREPOSITION = (
+    r"(?:for|at|in|to|from|with|by|on|about) (?:what|which|who|whom|how|when|where)"
+    r"|(?:o|do|na|w|z|ze|od|przez|po|za|dla|u) (?:ktorej|ktorym|ktora|ktore|ktory|jaki|jakim|jakiej|jaka|jakie|kim"
+    r"|czym|kogo|kiedy|ile|jak dlugo|co)"
+)
 _ASKS = re.compile(
     rf"^(?:(?:{_FILLER})[ ,]+){{0,3}}(?:"
     rf"(?:{_ALWAYS})\b"
     rf"|(?:{_WH})\b(?! (?:{_CLAUSE_SUBJECT})\b)"
     rf"|(?P<aux>{_AUX}) (?P<subject>{_SUBJECT})\b"
     rf"|(?:{_TELL_ME})\b"
+    rf"|(?:{_PREPOSITION})\b"
     rf"|(?!(?:{_PL_NOT})\b)(?:{_PL})\b"
     r")"
 )

@@ -139,7 +139,8 @@ def _question(words: str, nlu: Understanding) -> Reading:
     another language, "say that again") is that move; a question it has no topic for is one we cannot answer.
     Without the model (not asked yet, or down) the topic is unknown ("")."""
     name, confidence = nlu.top
-    if name == "stop" and confidence >= MOVE_CONFIDENCE:
+    if name == "stop" and confidence >= SURE_QUESTION:
+        # Asked as a question ("can you stop texting me"), a wish to stop needs the model to be sure.
         return Reading(Move.REFUSAL, confidence=confidence)
     if name == "change_language" and confidence >= MOVE_CONFIDENCE:
         return Reading(Move.LANGUAGE, requested(words))
@@ -290,7 +291,7 @@ SURE_QUESTION = 0.8
 def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
     """The answer, once it passes its check: a contact is a phone number or an email, a name looks like a name;
     other free text is kept as typed. Never a question ("why do you need that") or asking for another language."""
-    if stage.skippable and (answers.is_skip(words) or answers.leading(words, "en") == "no" or answers.is_none(words)):
+    if stage.skippable and (answers.is_skip(words) or answers.plain_no(words) or answers.is_none(words)):
         return Reading(Move.ANSWER, None)
     if stage.kind is Kind.CONTACT:
         contact = values.contact(words)

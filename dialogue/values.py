@@ -39,6 +39,7 @@ _NOT_NAME_WORDS = frozenset(
         *("her", "his", "their", "them", "stupid", "silly", "rubbish", "nonsense", "ridiculous", "weird", "fine"),
         *("busy", "confused", "sorry", "here", "helping", "tired", "worried", "scared", "annoyed", "wrong", "right"),
         *("unsure", "happy", "good", "great", "thanks", "thank", "please", "hello", "hi", "hey", "nothing", "none"),
+        *("hmm", "um", "erm", "eh", "ah", "oh", "lol", "idk", "what", "huh", "meh", "nah", "nope", "dunno"),
         *("jej", "jego", "ich", "glupie", "dziekuje", "prosze", "czesc", "dzien", "dobry", "pomagam", "nic"),
         *(word for words in ROLE_WORDS.values() for word in words if " " not in word and "*" not in word),
     }
@@ -60,6 +61,8 @@ def name(text: str) -> str | None:
         return None
     if any(normal(part) in _NOT_NAME_WORDS for part in parts):
         return None
+    if not re.search(r"[aeiouyąęó]", words.lower()):
+        return None  # "hmm", "grr": no vowel, no name
     return " ".join(part[:1].upper() + part[1:] if part.islower() else part for part in parts)
 
 
