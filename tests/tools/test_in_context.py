@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue.reading import Understanding
+from dialogue.reading import NO_MODEL, Understanding, read
 from dialogue.stages import STAGES
 from tools import in_context
 
@@ -37,7 +37,4 @@ def test_a_right_reading_is_counted_right_and_a_swap_is_the_opposite_way() -> No
     assert in_context.right("choice:phone", "stored:phone|video")
     assert in_context.right("not_stored", "asked_again")
     assert not in_context.right("yes", "no")
-    assert (
-        in_context.outcome(in_context.read(STAGES["ask_consent"], "absolutely not", "en", in_context.NO_MODEL, False))
-        == "no"
-    )
+    assert in_context.outcome(read(STAGES["ask_consent"], "absolutely not", "en", NO_MODEL, False)) == "no"
