@@ -55,11 +55,11 @@ def consent_by_phone(http: httpx.Client, staff: dict[str, str], case: dict[str, 
     # The read-back is answered with a key; the words say which one.
     assert "Press 1 if that is right. Press 2 if it is wrong." in readback.text, readback.text
     assert case_of(http, staff, case["id"])["consent"]["state"] == "pending"
-    spoken = person.say("yes that's right")
-    assert spoken.words[0] == text("voice.keys_only", "en")
-    assert case_of(http, staff, case["id"])["consent"]["state"] == "pending", "a spoken yes is not enough"
+    unclear = person.say("yes that's right", confidence=0.4)
+    assert unclear.words[0] == text("voice.speech_unclear", "en")
+    assert case_of(http, staff, case["id"])["consent"]["state"] == "pending", "an unclear yes is not enough"
     # They rang us, and a caller's number can be faked: we ring the number on file and take the answer on that call.
-    offer = person.press(spoken.key_for("that is right"))
+    offer = person.say("yes that's right", confidence=0.92)
     assert text("bot.ring_back_offer", "en") in offer.words
     assert case_of(http, staff, case["id"])["consent"]["state"] == "pending"
     ending = person.press(offer.key_for("Yes"))
@@ -107,3 +107,38 @@ def test_saying_stop_on_a_later_call_withdraws_consent(
     assert consent["state"] == "withdrawn"
     events = [e["action"] for e in http.get(f"/api/cases/{case['id']}/audit", headers=council.staff).json()]
     assert events.count("consent.withdrawn") == 1
+
+
+def test_a_call_we_placed_reaches_a_recorded_yes_by_speech_alone(
+    http: httpx.Client, live: Stack, fake_twilio: FakeTwilio
+) -> None:
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    case = new_case(http, council.staff, "CALL-3", phone="+447700900613")
+    assert http.post(f"/api/cases/{case['id']}/call", headers=council.staff).status_code == 202
+    person = Phone(http, live.server_url, "+447700900613", live_cache())
+    heard = person.answer()
+    for words in ("this is for me", "ok", "next", "carry on", "yes please", "yes that's right"):
+        assert heard.gather is not None and not heard.hangup, heard.text
+        if text("bot.consent_given", "en") in heard.words:
+            break
+        heard = person.say(words, confidence=0.91)
+    assert text("bot.consent_given", "en") in heard.words, heard.text
+    consent = case_of(http, council.staff, case["id"])["consent"]
+    assert consent["state"] == "given" and consent["given_by"] == "person"
+
+
+def test_an_unclear_spoken_answer_gets_a_person_on_the_second_try(
+    http: httpx.Client, live: Stack, fake_twilio: FakeTwilio
+) -> None:
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    case = new_case(http, council.staff, "CALL-4", phone="+447700900614")
+    assert http.post(f"/api/cases/{case['id']}/call", headers=council.staff).status_code == 202
+    person = Phone(http, live.server_url, "+447700900614", live_cache())
+    person.answer()
+    for words in ("this is for me", "ok", "ok"):
+        person.say(words)
+    assert text("bot.readback_yes", "en") in person.say("yes").words
+    assert person.say("yes", confidence=0.35).words[0] == text("voice.speech_unclear", "en")
+    second = person.say("yeah", confidence=0.5)
+    assert second.words[0] == text("voice.speech_person", "en") and text("bot.handoff", "en") in second.words
+    assert case_of(http, council.staff, case["id"])["consent"]["state"] == "pending"
