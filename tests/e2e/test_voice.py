@@ -117,10 +117,8 @@ def test_a_call_we_placed_reaches_a_recorded_yes_by_speech_alone(
     assert http.post(f"/api/cases/{case['id']}/call", headers=council.staff).status_code == 202
     person = Phone(http, live.server_url, "+447700900613", live_cache())
     heard = person.answer()
-    for words in ("this is for me", "ok", "next", "carry on", "yes please", "yes that's right"):
+    for words in ("this is for me", "ok", "next", "yes please", "yes that's right"):
         assert heard.gather is not None and not heard.hangup, heard.text
-        if text("bot.consent_given", "en") in heard.words:
-            break
         heard = person.say(words, confidence=0.91)
     assert text("bot.consent_given", "en") in heard.words, heard.text
     consent = case_of(http, council.staff, case["id"])["consent"]
