@@ -436,11 +436,15 @@ def hesitates(text: str) -> bool:
 
 
 def after_pause(text: str) -> str:
-    """The words after a leading "no wait" (or the words as they are): what the model should read, since the pause
-    pulls it towards a no ("no wait, how long is the talk?" is the question about how long)."""
+    """What the model should read: the words after a leading "no wait", since the pause pulls it towards a no ("no
+    wait, how long is the talk?" is the question about how long); and of several sentences, the question and what
+    follows it ("she wants to know more first. why her" is the question why her)."""
+    from dialogue.questions import from_question  # imported here: questions reads words with this module
+
     found = _pause(text)
     rest = text.strip()[found.end() :] if found is not None else text
-    return rest if rest.strip() else text
+    rest = rest if rest.strip() else text
+    return from_question(rest) or rest
 
 
 def corrected(text: str) -> str | None:

@@ -88,8 +88,25 @@ _REQUEST = re.compile(
 
 
 def asks(text: str) -> bool:
-    """Whether the words are shaped like a question, "?" or not (see the module's docstring). A "?" alone does
-    not make one: "no?" and "Monday?" are answers, and the model reads what the words leave open."""
+    """Whether the words are shaped like a question, "?" or not (see the module's docstring), in any of their
+    sentences ("no wait, she wants to know more. why her"). A "?" alone does not make one: "no?" and "Monday?"
+    are answers, and the model reads what the words leave open."""
+    return any(_asks(sentence) for sentence in re.split(r"[.!?;\n]+", text) if sentence.strip())
+
+
+def from_question(text: str) -> str | None:
+    """Of several sentences, the first shaped like a question and what follows it; None for one sentence, or none
+    shaped like a question."""
+    sentences = [s for s in re.split(r"(?<=[.!?;\n])", text) if s.strip()]
+    if len(sentences) < 2:
+        return None
+    for index, sentence in enumerate(sentences):
+        if _asks(sentence.strip(" .!?;\n")):
+            return "".join(sentences[index:]).strip() if index else None
+    return None
+
+
+def _asks(text: str) -> bool:
     spoken = normal(text)
     if not spoken:
         return False
@@ -104,4 +121,4 @@ def asks(text: str) -> bool:
 
 def requests(text: str) -> bool:
     """Whether a question-shaped message asks for something ("can you ring me"): at a preference, its answer."""
-    return _REQUEST.match(normal(text)) is not None
+    return any(_REQUEST.match(normal(s)) for s in re.split(r"[.!?;\n]+", text) if s.strip())

@@ -5,10 +5,12 @@ nothing is stored; negations and "not now" are never read back as a yes; a helpe
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from easyread.sms_words import without_accents
 from tests.e2e.test_typing import Factory, Person
+from tools.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -67,6 +69,14 @@ PREFERENCES = {
 }
 
 
+@pytest.fixture(params=["web", "sms"])
+def person(request: pytest.FixtureRequest, http: httpx.Client, live: Stack) -> Factory:
+    def make(language: str = "en") -> Person:
+        return Person(http, live, request.param, language)
+
+    return make
+
+
 def questions_then(someone: Person, stage_asks: str, answer: str) -> str:
     """Five questions at the stage: each answered, then the stage's question again; then the answer."""
     for question, topic in QUESTIONS[someone.language]:
@@ -76,8 +86,19 @@ def questions_then(someone: Person, stage_asks: str, answer: str) -> str:
     return someone.say(answer)
 
 
+YES = {"en": "yes", "pl": "tak"}
+
+
+def to_the_meeting_questions(someone: Person) -> None:
+    """Hello, for me, ok, ok, yes, yes: consent given, and the first meeting question asked."""
+    yes = YES[someone.language]
+    for words in ("hello" if someone.language == "en" else "dzień dobry", yes, "ok", "ok", yes, yes):
+        someone.say(words)
+    assert someone.consent()["state"] == "given"
+
+
 @pytest.mark.parametrize("language", ["en", "pl"])
-def test_questions_without_a_question_mark_are_answered_at_every_stage_and_never_stored(
+def test_questions_without_a_question_mark_at_the_helper_stages_are_answered_and_never_stored(
     person: Factory, language: str
 ) -> None:
     helper = person(language)
@@ -88,19 +109,31 @@ def test_questions_without_a_question_mark_are_answered_at_every_stage_and_never
     # The helper's details, read back once in one message, are what they typed and nothing they asked.
     name, contact = HELPER_PATH[language][2][1], HELPER_PATH[language][3][1]
     assert name in reply and contact in reply, reply
-    assert helper.say("yes" if language == "en" else "tak")
-    for words in ("yes", "no") if language == "en" else ("tak", "nie"):
-        helper.say(words)  # comes to the talk; not answering for her
-    for words in ("ok", "ok", "yes", "yes") if language == "en" else ("ok", "ok", "tak", "tak"):
-        reply = helper.say(words)
-    assert helper.consent()["state"] == "given"
-    for asks, answer in PREFERENCES[language]:
-        reply = questions_then(helper, asks, answer)
-    # The preferences read back are the answers, not the questions.
-    for _, answer in PREFERENCES[language][2:3] + PREFERENCES[language][5:6]:
-        assert (without_accents(answer) if helper.channel == "sms" else answer) in reply, reply
     for question, _ in QUESTIONS[language]:
-        assert question not in reply
+        assert (without_accents(question) if helper.channel == "sms" else question) not in reply
+    assert helper.words("ask_join") in helper.say(YES[language])
+
+
+@pytest.mark.parametrize("half", [0, 1])
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_questions_without_a_question_mark_at_the_meeting_questions_are_answered_and_never_stored(
+    person: Factory, language: str, half: int
+) -> None:
+    """Each meeting question (in two halves, so that nobody sends more than a minute's messages)."""
+    someone = person(language)
+    to_the_meeting_questions(someone)
+    stages = PREFERENCES[language]
+    for _, answer in stages[: 4 * half]:
+        someone.say(answer)
+    reply = ""
+    for asks, answer in stages[4 * half : 4 * half + 4]:
+        reply = questions_then(someone, asks, answer)
+    if half:
+        # The preferences read back are the answers, not the questions.
+        for _, answer in (stages[2], stages[5]):
+            assert (without_accents(answer) if someone.channel == "sms" else answer) in reply, reply
+        for question, _ in QUESTIONS[language]:
+            assert (without_accents(question) if someone.channel == "sms" else question) not in reply
 
 
 NEGATIONS = {
