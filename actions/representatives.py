@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actions.consent import STAY
 from actions.registry import recorder
 from dialogue import answers, values
 from dialogue.turn import Turn
@@ -51,7 +52,15 @@ def name(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
 
 @recorder("helper_contact")
 def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
-    representatives.update(turn.session, _rep(turn), "contact", _first(value), _actor(turn))
+    given = _first(value)
+    if given == values.THIS_NUMBER:
+        # "This number": the phone of a text or a call ("sms:+447700900123"); a web chat has none to give.
+        channel, _, number = turn.conversation.id.partition(":")
+        given = values.phone(number) if channel in ("sms", "voice") else None
+        if given is None:
+            turn.say("rep_contact_number")
+            return STAY
+    representatives.update(turn.session, _rep(turn), "contact", given, _actor(turn))
     return None
 
 

@@ -294,7 +294,7 @@ def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
     if stage.skippable and (answers.is_skip(words) or answers.plain_no(words) or answers.is_none(words)):
         return Reading(Move.ANSWER, None)
     if stage.kind is Kind.CONTACT:
-        contact = values.contact(words)
+        contact = values.contact(words) or (values.THIS_NUMBER if values.this_number(words) else None)
         return Reading(Move.ANSWER, contact) if contact is not None else None
     name, confidence = nlu.top
     asking = name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE

@@ -44,6 +44,13 @@ _NOT_NAME_WORDS = frozenset(
         *(word for words in ROLE_WORDS.values() for word in words if " " not in word and "*" not in word),
     }
 )
+# "This number", "ten numer": the phone they are texting or calling from, which only the channel knows.
+THIS_NUMBER = "this_number"
+_THIS_NUMBER = re.compile(
+    r"^(?:(?:it's|its|use|on|just|yes|yeah|ok)[ ,]+)*(?:this|the same|same|my|the) (?:number|phone|mobile|one)"
+    r"(?: (?:i'm|im|i am) (?:texting|calling|ringing|on|using)(?: from| on)?| is fine| please| thanks| here)*$"
+    r"|^(?:(?:na|z|ten|to)[ ,]+)*(?:ten|tego|tym|ten sam|tego samego) (?:numer|numeru|numerem|telefon|telefonu)\b"
+)
 _EMAIL = re.compile(r"[^\s,;<>]+@[^\s,;<>]+")
 _PHONE = re.compile(r"\+?\(?\d[\d\s().-]{5,}\d")
 
@@ -79,6 +86,11 @@ def contact(text: str) -> str | None:
         if number is not None:
             return number
     return None
+
+
+def this_number(text: str) -> bool:
+    """ "This number", "same one", "ten numer": the number they are writing or calling from."""
+    return _THIS_NUMBER.search(normal(text)) is not None
 
 
 def phone(text: str) -> str | None:

@@ -218,6 +218,7 @@ def _catalogue() -> dict[str, Spec]:
         "thanks_helper": Spec("reps.thanks_helper"),
         "rep_readback": Spec("reps.readback", ("yes_right", "no_change")),
         "rep_try_again": Spec("reps.try_again"),
+        "rep_contact_number": Spec("reps.contact_number", ("choices.skip",)),
         "role_unknown": Spec("reps.role_unknown"),
         "prefs_intro": Spec("prefs.intro"),
         "ask_how": Spec("prefs.ask_how", (*(f"choices.how_{h}" for h in HOW), "choices.skip")),

@@ -8,8 +8,11 @@ from fastapi.testclient import TestClient
 
 from dialogue.reading import NO_MODEL, Move, Understanding, read
 from dialogue.stages import STAGES
-from server.domain import representatives
+from server import dialogue
+from server.domain import conversations, representatives
+from server.domain.conversations import Position
 from server.domain.db import session_scope
+from server.domain.models import Case
 from tests.dialogue.chat import Chat
 from tests.support import council_with_staff, new_case
 
@@ -102,3 +105,28 @@ def test_words_that_are_not_a_name_are_never_stored_as_one(text: str) -> None:
     for nlu in (NO_MODEL, Understanding((("affirm", 0.9),))):
         found = read(STAGES["rep_name"], text, "en", nlu, False)
         assert not (found.move is Move.ANSWER and found.value), (text, found)
+
+
+@pytest.mark.parametrize("words", ["this number", "same one", "use this number", "the number im texting from"])
+def test_by_text_this_number_is_the_number_they_text_from(client: TestClient, words: str) -> None:
+    council = council_with_staff(client, "Helper Council")
+    case = new_case(client, council.staff, "HELP-2")
+    sender = "sms:+447700900771"
+    with session_scope() as session:
+        conversation = conversations.get_or_create(session, sender, "sms", "en")
+        found = session.get(Case, case["id"])
+        assert found is not None
+        conversations.attach(session, conversation, found)
+        conversations.move(session, conversation, Position("rep_contact"))
+    with session_scope() as session:
+        again = conversations.get(session, sender)
+        assert again is not None
+        said = dialogue.answer(session, again, words, NO_MODEL)
+    assert [r["response"] for r in said] == ["utter_rep_readback"]
+    assert "07700 900771" in str(said[0]["details"])
+
+
+def test_on_the_web_this_number_asks_them_to_type_it(chat: Chat) -> None:
+    chat.move("rep_contact")
+    assert chat.turn("this number") == ["utter_rep_contact_number"]
+    assert kept(chat)[2] is None
