@@ -71,7 +71,8 @@ def test_an_advocate_answers_by_text(http: httpx.Client, live: Stack) -> None:
     assert "Who are you to them?" in advocate.send("2")[-1]
     advocate.send("advocate")
     advocate.send("skip")
-    advocate.send("07700 900404")
+    readback = "\n".join(advocate.send("this number"))
+    assert "07700 900404" in readback, readback  # the number they text from, read back once
     advocate.send("1")  # the details read back are right
     advocate.send("no")  # will not join the meeting
     advocate.send("1")  # answering on their behalf
