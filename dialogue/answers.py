@@ -330,6 +330,10 @@ NEXT_WORDS: tuple[str, ...] = (
     "alright",
 )
 NEXT_WORDS += ("dalej", "dobrze", "rozumiem", "jasne", "wiecej", "prosze dalej", "ok dalej")
+# Saying "got it" to the explanation: carry on (at a yes/no question these are yeses, read there first).
+NEXT_WORDS += ("great", "perfect", "lovely", "brilliant", "cool", "nice", "good", "ace", "grand", "sweet", "sound")
+NEXT_WORDS += ("kk", "okey", "okie", "oki", "ok then", "all good", "nice one", "got it", "understood", "i see")
+NEXT_WORDS += ("super", "swietnie", "spoko", "dobra", "git", "w porzadku", "jasne dalej", "rozumiem dalej")
 # Words that say what someone means to do about taking part, read anywhere in a reply.
 TAKE_PART = (
     *("take part", "happy to", "do it", "sign me up", "count me in", "i'd like to", "id like to", "i would like to"),

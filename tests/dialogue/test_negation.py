@@ -109,3 +109,9 @@ def test_absolutely_not_is_read_back_as_a_no_and_not_now_keeps_only_unsure(chat:
     assert (consent["state"], consent["unsure"]) == ("pending", True)
     assert chat.turn("tak ale nie teraz") == ["utter_unsure"]
     assert chat.consent()["state"] == "pending"
+
+
+@pytest.mark.parametrize("text", ["great", "cool", "sound", "lovely", "got it", "spoko", "w porządku"])
+def test_got_it_to_the_explanation_carries_on_and_is_a_yes_only_at_a_question(text: str) -> None:
+    assert read(STAGES["explain_1"], text, "en", NO_MODEL, False).value == "next"
+    assert read(STAGES["ask_consent"], text, "en", NO_MODEL, False).value in ("yes", None, "continue")
