@@ -149,6 +149,8 @@ def _question(words: str, nlu: Understanding) -> Reading:
     for intent, score in nlu.ranking[:3]:
         if intent.startswith(QUESTION_PREFIX) and score >= MIN_CONFIDENCE:
             return Reading(Move.QUESTION, intent.removeprefix(QUESTION_PREFIX), score)
+    if name in ("greet", "thanks") and confidence >= MOVE_CONFIDENCE:
+        return Reading(Move.CHITCHAT, name)  # "how are you": hello back, then the question again
     return Reading(Move.QUESTION, "out_of_scope" if nlu.ranking else "", confidence)
 
 

@@ -154,3 +154,9 @@ def test_words_that_only_look_like_a_question_are_answers(stage: str, text: str,
     language = "pl" if any(c in text for c in "ęąśż") or text.startswith(("czemu", "jak")) else "en"
     found = read(STAGES[stage], text, language, NO_MODEL, stage.startswith("pref_"))
     assert (found.move, found.value) == (Move.ANSWER, expected)
+
+
+def test_how_are_you_is_a_hello_not_a_question_we_cannot_answer() -> None:
+    nlu = Understanding((("greet", 0.9),))
+    found = read(STAGES["ask_consent"], "how are you", "en", nlu, False)
+    assert (found.move, found.value) == (Move.CHITCHAT, "greet")
