@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from dialogue import answers
 from dialogue.reading import NO_MODEL, Move, Understanding, read
 from dialogue.stages import STAGES
 
@@ -160,3 +161,18 @@ def test_how_are_you_is_a_hello_not_a_question_we_cannot_answer() -> None:
     nlu = Understanding((("greet", 0.9),))
     found = read(STAGES["ask_consent"], "how are you", "en", nlu, False)
     assert (found.move, found.value) == (Move.CHITCHAT, "greet")
+
+
+@pytest.mark.parametrize(
+    ("text", "model_reads"),
+    [
+        ("no wait, she wants to know more first. why her?", "why her?"),
+        ("I'm her daughter. why do you need to know", "why do you need to know"),
+        ("ok thanks. how long is it", "how long is it"),
+        ("no wait, how long is the talk?", "how long is the talk?"),
+        ("why me. I have done nothing", "why me. I have done nothing"),
+        ("yes please", "yes please"),
+    ],
+)
+def test_the_model_reads_the_question_of_several_sentences(text: str, model_reads: str) -> None:
+    assert answers.after_pause(text) == model_reads

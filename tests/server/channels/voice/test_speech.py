@@ -120,3 +120,11 @@ def test_after_an_unclear_answer_a_key_or_a_clear_word_still_works(
 def test_only_a_plain_yes_or_no_heard_surely_is_clear(words: str, confidence: float, payload: str | None) -> None:
     assert clear_answer(words, str(confidence), "en") == payload
     assert clear_answer(words, "not a number", "en") is None
+
+
+@pytest.mark.parametrize(
+    ("words", "payload"),
+    [("tak, zgadza się", "/affirm"), ("nie, to nie tak", "/deny"), ("wcale nie", "/deny"), ("może później", None)],
+)
+def test_a_clear_polish_answer_is_clear_too(words: str, payload: str | None) -> None:
+    assert clear_answer(words, "0.9", "pl") == payload
