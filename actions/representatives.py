@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from actions.consent import STAY
 from actions.registry import recorder
-from dialogue import answers
+from dialogue import answers, values
 from dialogue.turn import Turn
+from easyread.render import button_title, channel_text
 from server.domain import representatives
 from server.domain.models import Representative
 
@@ -50,7 +52,15 @@ def name(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
 
 @recorder("helper_contact")
 def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
-    representatives.update(turn.session, _rep(turn), "contact", _first(value), _actor(turn))
+    given = _first(value)
+    if given == values.THIS_NUMBER:
+        # "This number": the phone of a text or a call ("sms:+447700900123"); a web chat has none to give.
+        channel, _, number = turn.conversation.id.partition(":")
+        given = values.phone(number) if channel in ("sms", "voice") else None
+        if given is None:
+            turn.say("rep_contact_number")
+            return STAY
+    representatives.update(turn.session, _rep(turn), "contact", given, _actor(turn))
     return None
 
 
@@ -65,3 +75,33 @@ def on_behalf(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     representatives.update(turn.session, _rep(turn), "on_behalf", value == "yes", _actor(turn))
     turn.say("thanks_helper")
     return None
+
+
+@recorder("helper_checked")
+def checked(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+    """After the read-back: yes keeps the details; no clears the name and contact and asks again, from the role."""
+    if value == "yes":
+        return None
+    rep = _rep(turn)
+    for field in ("name", "contact"):
+        representatives.update(turn.session, rep, field, None, _actor(turn))
+    turn.say("rep_try_again")
+    return "rep_role"
+
+
+def read_back(turn: Turn) -> None:
+    """ "You are Sam. You help them as: Family. We can contact you on 07700 900123. Is that right?" """
+    rep = _rep(turn)
+    language, channel = turn.language, turn.channel
+    parts = []
+    if rep.name:
+        parts.append(channel_text("reps.readback_name", language, channel, name=rep.name))
+    if rep.role:
+        role = button_title(f"choices.role_{rep.role}", language, channel)
+        parts.append(channel_text("reps.readback_role", language, channel, role=role))
+    if rep.contact:
+        contact = values.spoken_contact(rep.contact)
+        parts.append(channel_text("reps.readback_contact", language, channel, contact=contact))
+    else:
+        parts.append(channel_text("reps.readback_no_contact", language, channel))
+    turn.say("rep_readback", details=" ".join(parts))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from actions.consent import current_state
 from actions.preferences import read_back as prefs_read_back
+from actions.representatives import read_back as rep_read_back
 from dialogue.stages import FLOW, STAGES, Kind, Stage, stage
 from dialogue.turn import Turn
 from easyread.dates import spoken_datetime
@@ -72,6 +73,7 @@ def _ended(turn: Turn) -> None:
 PROMPTERS: dict[str, Say] = {
     "readback": _readback,
     "prefs_readback": prefs_read_back,
+    "rep_readback": rep_read_back,
     "reconfirm_ask": _reconfirm,
     "already_given": _ended,
     "after_stop": _ended,

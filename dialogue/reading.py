@@ -1,9 +1,11 @@
 """Reading a message against what the stage just asked: the one place that decides what a person meant.
 
 In this order: what must always win (STOP and the one-word opt-outs, harm or distress, asking for a person); then
-the answer the stage is waiting for (a leading yes or no, a number or a choice's words, free text); then a question
-about case tracking, or another move (say that again, skip, thanks); then "not understood". The model's intent
-ranking is read only for what the stage accepts, so an intent the stage has no use for never decides.
+a question, "?" or not (dialogue/questions.py): the words of a choice inside a question choose nothing; then the
+answer the stage is waiting for (a yes or no read with its negation, "not now", a choice's words, a value that
+passes its check: dialogue/values.py); then another move (say that again, skip, thanks); then "not understood".
+The model's intent ranking is read only for what the stage accepts, so an intent the stage has no use for never
+decides.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dialogue import answers
+from dialogue import answers, questions, values
 from dialogue.stages import Kind, Stage
 from easyread.languages import fold, requested
 from server import safety
@@ -114,10 +116,42 @@ def read(stage: Stage, text: str, language: str, nlu: Understanding, consented: 
     if words == "/greet":
         # A call that has just been answered, or a page opened again: hello, then where they were.
         return Reading(Move.CHITCHAT, "greet")
+    if _asks(stage, words):
+        return _question(words, nlu)
     answer = _answer(stage, words, language, nlu, consented)
     if answer is not None:
         return answer
     return _other(stage, words, nlu, consented)
+
+
+def _asks(stage: Stage, words: str) -> bool:
+    """A question, with or without "?"; where we ask how someone would like to meet, "can you ring me" names
+    their choice, and is their answer."""
+    if words.startswith("/") or not questions.asks(words):
+        return False
+    if stage.kind is Kind.CHOICE and stage.name.startswith("pref_") and questions.requests(words):
+        return not answers.choices(words, stage.payload, stage.choices)
+    return True
+
+
+def _question(words: str, nlu: Understanding) -> Reading:
+    """A question-shaped message: its topic from the model. Another move the model is sure of (a wish to stop,
+    another language, "say that again") is that move; a question it has no topic for is one we cannot answer.
+    Without the model (not asked yet, or down) the topic is unknown ("")."""
+    name, confidence = nlu.top
+    if name == "stop" and confidence >= SURE_QUESTION:
+        # Asked as a question ("can you stop texting me"), a wish to stop needs the model to be sure.
+        return Reading(Move.REFUSAL, confidence=confidence)
+    if name == "change_language" and confidence >= MOVE_CONFIDENCE:
+        return Reading(Move.LANGUAGE, requested(words))
+    if name == "repeat" and confidence >= MOVE_CONFIDENCE:
+        return Reading(Move.REPEAT)
+    for intent, score in nlu.ranking[:3]:
+        if intent.startswith(QUESTION_PREFIX) and score >= MIN_CONFIDENCE:
+            return Reading(Move.QUESTION, intent.removeprefix(QUESTION_PREFIX), score)
+    if name in ("greet", "thanks") and confidence >= MOVE_CONFIDENCE:
+        return Reading(Move.CHITCHAT, name)  # "how are you": hello back, then the question again
+    return Reading(Move.QUESTION, "out_of_scope" if nlu.ranking else "", confidence)
 
 
 def _answer(stage: Stage, words: str, language: str, nlu: Understanding, consented: bool) -> Reading | None:
@@ -168,6 +202,9 @@ def _pauses(words: str, nlu: Understanding) -> bool:
     still say no afterwards."""
     if answers.hesitates(words):
         return True
+    rest = re.sub(r"^\W*\w+[\s,.!-]*", "", words)
+    if questions.asks(rest) and rest.strip() and not answers.refuses(words):
+        return True  # "no why me": the question is answered first
     name, confidence = nlu.top
     return "?" in words and (not nlu.ranking or (name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE))
 
@@ -184,12 +221,18 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
         return Reading(Move.ANSWER, "correct", extra={"to": "no"})
     if stage.consent == "question" and answers.refuses(words):
         return Reading(Move.ANSWER, "no")
+    said = answers.said(words, language)
+    if said == "later":
+        # "Yes but not now", "maybe later": neither answer. At the question, only "unsure" is noted; at its
+        # read-back it is not right as read; elsewhere it is asked again.
+        if "unsure" in stage.goes:
+            return Reading(Move.ANSWER, "unsure")
+        return Reading(Move.ANSWER, "no") if stage.consent == "confirm" else Reading(Move.NOT_UNDERSTOOD)
     if stage.consent == "question" and answers.wants_to_take_part(words):
         # "I'd like to take part": read back like any yes before anything is recorded.
         return Reading(Move.ANSWER, "yes")
     if answers.is_skip(words) and "unsure" in stage.goes:
         return Reading(Move.ANSWER, "unsure")
-    said = answers.leading(words, language)
     if said is not None and not (said == "no" and _pauses(words, nlu)):
         return Reading(Move.ANSWER, said)
     best = nlu.best(accepted)
@@ -197,6 +240,9 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
         return None
     name, confidence = best
     value = {"affirm": "yes", "deny": "no", "unsure": "unsure"}[name]
+    if value == "yes" and answers.negated(words):
+        # The model heard a yes in words that say no ("I would never"): never read back as a yes.
+        return None
     return Reading(Move.ANSWER, value, confidence=confidence)
 
 
@@ -230,16 +276,34 @@ def _choice_by_intent(stage: Stage, words: str, language: str, nlu: Understandin
 
 def doubtful(stage: Stage, words: str) -> bool:
     """Free text that may be a question ("why do you need that?") or a request for another language rather
-    than the answer: only the model can tell."""
+    than the answer, or a value that does not pass its check: only the model can tell what it is instead."""
+    if stage.kind is Kind.CONTACT:
+        return values.contact(words) is None
+    if stage.name in NAME_STAGES and values.name(words) is None:
+        return True
     return words.strip().endswith("?") or (stage.name != "pref_language" and requested(words) is not None)
 
 
+# Free-text stages whose answer is a person's name.
+NAME_STAGES = frozenset({"rep_name"})
+# Where the model's question intent on its own (no "?", no question words) makes free text a question.
+SURE_QUESTION = 0.8
+
+
 def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
-    """Any words are the answer, except a question ("why do you need that?") or asking for another language."""
-    if stage.skippable and answers.is_skip(words):
+    """The answer, once it passes its check: a contact is a phone number or an email, a name looks like a name;
+    other free text is kept as typed. Never a question ("why do you need that") or asking for another language."""
+    if stage.skippable and (answers.is_skip(words) or answers.plain_no(words) or answers.is_none(words)):
         return Reading(Move.ANSWER, None)
+    if stage.kind is Kind.CONTACT:
+        contact = values.contact(words) or (values.THIS_NUMBER if values.this_number(words) else None)
+        return Reading(Move.ANSWER, contact) if contact is not None else None
     name, confidence = nlu.top
-    if words.endswith("?") and name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE:
+    asking = name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE
+    if stage.name in NAME_STAGES:
+        person = values.name(words)
+        return Reading(Move.ANSWER, person) if person is not None and not (asking and "?" in words) else None
+    if asking and (words.endswith("?") or confidence >= SURE_QUESTION):
         return None
     if stage.name != "pref_language" and requested(words) and name == "change_language":
         return None

@@ -6,7 +6,7 @@
 - early answer: a no before the question is read back at once; a yes gets the facts consent needs, then the question.
 - refusal after a yes: a wish to stop in other words is read back, and recorded only when confirmed.
 - correction ("no wait, I meant no") is read at the read-back stage itself (reading.py, actions/consent.py).
-- digression: a question is answered, then the stage is asked again.
+- digression: a question ("?" or not: dialogue/questions.py) is answered, then the stage is asked again.
 - language: talking in another language from now on, then the stage again in it.
 - skip: a question that cannot be skipped says so; skippable ones take "skip" as their answer.
 - repeat: the stage is asked again.

@@ -99,8 +99,16 @@ FLOW: tuple[Stage, ...] = (
         ("ask_rep_contact",),
         Kind.CONTACT,
         skippable=True,
-        goes={"*": "rep_join"},
+        goes={"*": "rep_check"},
         records="helper_contact",
+    ),
+    # The helper's details read back once, in one message: a slip costs one turn, not a wrong record.
+    Stage(
+        "rep_check",
+        ("rep_readback",),
+        Kind.YES_NO,
+        goes={"yes": "rep_join", "no": "rep_role"},
+        records="helper_checked",
     ),
     Stage("rep_join", ("ask_join",), Kind.YES_NO, goes={"yes": "rep_behalf", "no": "rep_behalf"}, records="joins"),
     Stage(

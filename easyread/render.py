@@ -219,6 +219,9 @@ def _catalogue() -> dict[str, Spec]:
         "ask_join": Spec("reps.ask_join", ("yes", "no")),
         "ask_behalf": Spec("reps.ask_behalf", ("yes", "no")),
         "thanks_helper": Spec("reps.thanks_helper"),
+        "rep_readback": Spec("reps.readback", ("yes_right", "no_change")),
+        "rep_try_again": Spec("reps.try_again"),
+        "rep_contact_number": Spec("reps.contact_number", ("choices.skip",)),
         "role_unknown": Spec("reps.role_unknown"),
         "prefs_intro": Spec("prefs.intro"),
         "ask_how": Spec("prefs.ask_how", (*(f"choices.how_{h}" for h in HOW), "choices.skip")),
@@ -264,6 +267,10 @@ EXAMPLE_ARGS: dict[str, object] = {
     "summary": (
         "Meet by: Face to face somewhere else. Help you need: Easy read, Large print. Days: Monday, Tuesday, "
         "Wednesday. Time of day: Morning. Dates to avoid: not the week of 12 March. Contact you by: Text."
+    ),
+    "details": (
+        "You are Mary-Jane Smith. You help them as: Someone who helps them speak up. "
+        "We can contact you on mary-jane.smith@example.org."
     ),
 }
 

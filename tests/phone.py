@@ -91,8 +91,9 @@ class Phone:
     def press(self, digit: str) -> Heard:
         return self._post(self._action(), {"Digits": digit})
 
-    def say(self, words: str) -> Heard:
-        return self._post(self._action(), {"SpeechResult": words, "Confidence": "0.9"})
+    def say(self, words: str, confidence: float = 0.9) -> Heard:
+        """Words as Twilio heard them, with how sure it was (its `Confidence`, 0 to 1)."""
+        return self._post(self._action(), {"SpeechResult": words, "Confidence": f"{confidence:.6f}"})
 
     def silence(self) -> Heard:
         return self._post(self._action(), {})

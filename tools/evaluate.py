@@ -6,6 +6,9 @@ A reply the model is unsure of (nlu_fallback) counts as wrong: the bot would ask
 
 The bot reads each reply against what it has just asked, so accuracy is also given per "stage kind": the kind of
 answer a stage expects (a yes or no, who is replying, a question of their own, or a conversation move).
+
+Then reading in context (tools/in_context.py): held-out (stage, message, expected reading) triples, read as the
+server reads them, per stage kind: read right, asked again, read the opposite way, stored when it should not be.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import httpx
 import yaml
 
 from easyread.languages import available
+from tools import in_context
 from tools.model import ROOT
 
 HELDOUT_DIR = ROOT / "tests" / "nlu"
@@ -157,6 +161,8 @@ def main() -> None:
     try:
         for language in available():
             print_report(evaluate(running.rasa_url, running.rasa_token, language))
+        # The same model, read in context: what the bot would do with each reply at the stage it answers.
+        in_context.run(running.rasa_url, running.rasa_token, tuple(available()))
     finally:
         running.stop()
 

@@ -51,8 +51,8 @@ def test_no_is_recorded_as_declined_after_read_back(chat: Chat) -> None:
 
 def test_low_confidence_yes_is_asked_again_never_recorded(chat: Chat) -> None:
     chat.to_question()
-    # "I suppose" has no leading yes: the model thinks it is a yes, but not surely enough to read it back.
-    assert chat.turn("I suppose", "affirm", 0.6) == ["utter_not_understood", "utter_ask_consent"]
+    # "sort of" says no yes in words: the model thinks it is a yes, but not surely enough to read it back.
+    assert chat.turn("sort of", "affirm", 0.6) == ["utter_not_understood", "utter_ask_consent"]
     said = chat.turn("hmm", "nlu_fallback", 0.3)
     assert said[:2] == ["utter_not_understood_again", "utter_hint_yes_no"]
     assert chat.consent()["state"] == "pending"

@@ -46,7 +46,8 @@ def test_a_daughter_answers_for_her_mum_on_the_web(http: httpx.Client) -> None:
     helper.say("/greet")
     assert "name" in WebPerson.words(helper.say("I'm her daughter, I help mum with her post")).lower()
     helper.say("Sam")
-    helper.say("+447700900402")
+    assert "You are Sam." in WebPerson.words(helper.say("+447700900402"))  # read back once before going on
+    helper.say("yes that's right")
     helper.say("yes I will come")
     helper.say("/affirm")  # answering for her mum
     helper.to_question()
@@ -70,7 +71,9 @@ def test_an_advocate_answers_by_text(http: httpx.Client, live: Stack) -> None:
     assert "Who are you to them?" in advocate.send("2")[-1]
     advocate.send("advocate")
     advocate.send("skip")
-    advocate.send("this number")
+    readback = "\n".join(advocate.send("this number"))
+    assert "07700 900404" in readback, readback  # the number they text from, read back once
+    advocate.send("1")  # the details read back are right
     advocate.send("no")  # will not join the meeting
     advocate.send("1")  # answering on their behalf
     advocate.to_question()

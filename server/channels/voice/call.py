@@ -12,8 +12,11 @@ the message to say again after a silence, and how many silences in a row. The re
 Rules of the phone:
 - Silence is never an answer and never reaches the dialogue: the first time the question is said again, the
   second time the person is offered a text instead and the call ends politely.
-- At the consent read-back (stage "confirm") the answer must be a key press; a spoken answer is asked again as
-  a key. A spoken "stop" works at any point.
+- At a consent read-back (stage "confirm", or a wish to stop read back) a spoken answer counts only when it is a
+  plain yes or no that Twilio heard surely (its `Confidence` at least SPEECH_CONFIDENCE), as a key press does.
+  Anything less is asked for once more, by key or by saying it again; the second time a person is asked for
+  (the team rings back); the third time the call ends with that promise. No sentence is said 3 times running.
+  A spoken "stop" works at any point.
 - A caller whose number is not a case's is told how to join by text, and the call ends.
 """
 
@@ -24,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
+from dialogue import answers, questions
 from dialogue.reading import asks_for_person, is_stop
 from dialogue.stages import KEYS_ONLY
 from easyread import spoken
@@ -44,6 +48,13 @@ TEXT_STEP = "text"
 # Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
 GATHER_TIMEOUT = 8
 MAX_TURNS = 10_000
+# How sure Twilio must be of a spoken yes or no at a consent read-back for it to count like a key press (its
+# `Confidence`, 0 to 1). Clear short words, with "yes" and "no" among the hints, come back at 0.85 and above;
+# a mumble, a noisy line or an accent the recogniser struggles with falls well below. 0.8 keeps those out: they
+# are asked again (a turn lost), which is far cheaper than a consent recorded that was never given.
+SPEECH_CONFIDENCE = 0.8
+# What a spoken read-back answer becomes when it is clear: the same payload as its key.
+SPOKEN_ANSWER = {"yes": "/affirm", "no": "/deny"}
 
 
 # A call cannot be answered later: a turn waits for the model. Its TwiML is kept for a retry once it is made
@@ -61,6 +72,8 @@ class CallState:
     prompt: str = ""
     silences: int = 0
     step: str = ""
+    # Spoken answers at a read-back that were not clear enough, in a row.
+    unclear: int = 0
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> CallState:
@@ -77,6 +90,7 @@ class CallState:
             prompt=query.get("p", "")[:64],
             silences=number("s"),
             step=query.get("step", "")[:10],
+            unclear=number("u"),
         )
 
     def query(self) -> str:
@@ -91,6 +105,8 @@ class CallState:
             params["s"] = str(self.silences)
         if self.step:
             params["step"] = self.step
+        if self.unclear:
+            params["u"] = str(self.unclear)
         return urlencode(params)
 
     def url(self) -> str:
@@ -147,7 +163,9 @@ def _choices(state: CallState, language: str) -> list[spoken.Choice]:
     return [c for c in found if c is not None]
 
 
-def _ask_keys(call: Call, language: str, stage: str | None, intro: list[str], silences: int = 0) -> Answer:
+def _ask_keys(
+    call: Call, language: str, stage: str | None, intro: list[str], silences: int = 0, unclear: int = 0
+) -> Answer:
     """Say `intro`, then the keys offered last turn again, without asking the dialogue anything."""
     choices = _choices(call.state, language)
     answer = Answer(language)
@@ -155,11 +173,44 @@ def _ask_keys(call: Call, language: str, stage: str | None, intro: list[str], si
         *intro,
         spoken.key_prompt(choices, call.state.page, language, confirm=stage in KEYS_ONLY),
     ]
-    _listen(answer, replace(call.state, turn=call.state.turn + 1, silences=silences, step=""), choices)
+    state = replace(call.state, turn=call.state.turn + 1, silences=silences, step="", unclear=unclear)
+    _listen(answer, state, choices)
     return answer
 
 
-async def _turn(rasa: RasaClient, call: Call, before: str | None, words: str) -> str:
+def clear_answer(words: str, confidence: str, language: str) -> str | None:
+    """The key payload a spoken read-back answer stands for, when it is a plain yes or no heard surely; else None.
+    A question, "not now" or a correction is never clear: only a key or the typed words can say those here."""
+    try:
+        sure = float(confidence) >= SPEECH_CONFIDENCE
+    except ValueError:
+        sure = False
+    if not sure or questions.asks(words) or answers.hesitates(words) or answers.corrected(words) is not None:
+        return None
+    return SPOKEN_ANSWER.get(answers.said(words, language) or "")
+
+
+async def _spoken_readback(rasa: RasaClient, call: Call, where: conversations.Where, words: str, sure: str) -> str:
+    """A spoken answer at a consent read-back: a clear yes or no counts as its key; an unclear one is asked once
+    more, then a person is asked for, then the call ends with the promise that the team rings back."""
+    language, stage = where.language, where.stage
+    payload = clear_answer(words, sure, language)
+    if payload is not None:
+        return await _turn(rasa, call, stage, payload)
+    if call.state.unclear == 0:
+        intro = [text("voice.speech_unclear", language)]
+        return await _ask_keys(call, language, stage, intro, unclear=1).twiml()
+    if call.state.unclear == 1:
+        return await _turn(rasa, call, stage, "/request_human", intro=[text("voice.speech_person", language)])
+    answer = Answer(language)
+    answer.before = [text("voice.speech_ring_back", language), text("voice.goodbye", language)]
+    answer.hangup = True
+    return await answer.twiml()
+
+
+async def _turn(
+    rasa: RasaClient, call: Call, before: str | None, words: str, intro: tuple[str, ...] | list[str] = ()
+) -> str:
     """Send what the person said or chose through the one inbound path, and answer with the bot's messages."""
     reply = await inbound.handle(
         rasa,
@@ -188,8 +239,11 @@ async def _turn(rasa: RasaClient, call: Call, before: str | None, words: str) ->
         answer.hangup = True
     else:
         state = _next_state(call.state, reply.messages if reply.status == 200 else [], language)
+        if intro:
+            # Asking a person after unclear speech: a further unclear answer ends the call with that promise.
+            state = replace(state, unclear=call.state.unclear + 1)
         choices = _choices(state, language)
-        answer.listen = [*said, spoken.key_prompt(choices, 0, language, confirm=after in KEYS_ONLY)]
+        answer.listen = [*intro, *said, spoken.key_prompt(choices, 0, language, confirm=after in KEYS_ONLY)]
         _listen(answer, state, choices)
     said_xml = await answer.twiml()
     if reply.message_id is not None:
@@ -271,7 +325,7 @@ async def answer_call(rasa: RasaClient, params: Mapping[str, str], query: Mappin
         return await _turn(rasa, call, stage, payload)
     if words:
         if stage in KEYS_ONLY and not is_stop(words) and not asks_for_person(words):
-            # Consent by phone is confirmed with a key: a misheard "yes" must never be recorded.
-            return await _ask_keys(call, language, stage, [text("voice.keys_only", language)]).twiml()
+            # A misheard "yes" must never be recorded: only a clear one, heard surely, counts like a key.
+            return await _spoken_readback(rasa, call, where, words, params.get("Confidence", ""))
         return await _turn(rasa, call, stage, words)
     return await _silence(call, where).twiml()
