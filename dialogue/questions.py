@@ -81,7 +81,7 @@ _REQUEST = re.compile(
     r"^(?:(?:so|ok|okay|well|then|um|erm|a|to)[ ,]+)*(?:"
     r"(?:can|could|would|will|may) (?:you|u|ya|i|we|someone|somebody|it|they|the meeting)\b"
     r"|(?:how|what) about\b|how's about|hows about"
-    r"|(?:czy )?(?:mozecie|mozna|moge|mozemy|moze pan|moze pani|dacie rade)\b"
+    r"|(?:czy )?(?:mozecie|mozna|moge|mozemy|moze(?: pan| pani)?|dacie rade)\b"
     r"|(?:a )?(?:moze|co powiecie na)\b"
     r")"
 )

@@ -176,3 +176,21 @@ def test_how_are_you_is_a_hello_not_a_question_we_cannot_answer() -> None:
 )
 def test_the_model_reads_the_question_of_several_sentences(text: str, model_reads: str) -> None:
     assert answers.after_pause(text) == model_reads
+
+
+@pytest.mark.parametrize(
+    ("stage", "payload", "expected"),
+    [
+        ("pref_how", "how:phone", ["phone"]),
+        ("pref_support", "support:large_print", ["large_print"]),
+        ("pref_days", "day:monday day:friday", ["monday", "friday"]),
+        ("pref_times", "time:morning", ["morning"]),
+        ("pref_contact", "contact:text", ["text"]),
+    ],
+)
+def test_a_pressed_choice_is_its_answer_even_when_its_field_reads_like_a_question_word(
+    stage: str, payload: str, expected: list[str]
+) -> None:
+    # "how:phone" starts with "how": a button press must never be taken for a question.
+    reading = read(STAGES[stage], payload, "en", NO_MODEL, consented=True)
+    assert (reading.move, reading.value) == (Move.ANSWER, expected)
