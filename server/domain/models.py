@@ -263,7 +263,7 @@ class DatabaseIdentity(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     identity: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     # Made by upgrading a database that had audit events: the checkpoints signed for its address before identities
     # existed are its own.
     from_upgrade: Mapped[bool] = mapped_column(default=False, server_default=false())

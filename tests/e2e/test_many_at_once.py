@@ -22,7 +22,7 @@ from server.domain.db import engine_for, upgrade
 from server.domain.models import Message
 from tests.conftest import PG_ADMIN_URL
 from tests.fakes.twilio_api import FAKE_AUTH_TOKEN, FakeTwilio
-from tests.support import ADMIN, ADMIN_TOKEN, twilio_settings
+from tests.support import ADMIN, ADMIN_TOKEN, run_coroutine, twilio_settings
 from tools import stack
 from tools.model import ensure_model
 
@@ -145,7 +145,7 @@ def test_forty_people_at_once_are_all_answered_and_every_message_is_kept_once(
 ) -> None:
     server = servers[database]
     made = _cases(server, 100 if database == "sqlite" else 300)
-    results = asyncio.run(_everyone(server, made))
+    results = run_coroutine(_everyone(server, made))
     assert [s for s in results.statuses if s >= 500] == []
     assert set(results.statuses) == {200}
     assert results.unanswered_texts == 0
