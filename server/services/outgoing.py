@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from server.domain import closing, meetings
+from server.domain import closing
 from server.domain.db import session_scope
+from server.domain.outbound import Text
 from server.services import texts
-
-# A text to send: case, kind ("invite", "meeting_confirmation", ...), number and words.
-Text = meetings.Text
 
 
 @dataclass(frozen=True)
@@ -18,7 +16,7 @@ class Outgoing:
     is recorded on the case."""
 
     texts: tuple[Text, ...] = ()
-    last: tuple[closing.Text, ...] = ()
+    last: tuple[closing.LastMessage, ...] = ()
 
 
 NOTHING = Outgoing()
@@ -29,13 +27,13 @@ async def send(outgoing: Outgoing) -> list[str]:
     statuses = [await texts.send(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
     for last in outgoing.last:
         # The case's last message: whether it went is recorded on the case (server.domain.closing decides).
-        status = await texts.send(last.case_id, "closing", last.to, last.body)
+        status = await texts.send(last.text.case_id, last.text.kind, last.text.to, last.text.body)
         with session_scope() as session:
-            closing.told(session, last.case_id, "sms", status)
+            closing.told(session, last.text.case_id, "sms", status)
     return statuses
 
 
-def of(texts: list[Text | None] | None = None, last: list[closing.Text | None] | None = None) -> Outgoing:
+def of(texts: list[Text | None] | None = None, last: list[closing.LastMessage | None] | None = None) -> Outgoing:
     """An Outgoing without the Nones the domain returns for "nothing to send"."""
     return Outgoing(
         tuple(item for item in texts or [] if item is not None), tuple(item for item in last or [] if item is not None)
