@@ -11,7 +11,7 @@ from server.domain.db import session_scope
 from server.domain.errors import InvalidInput
 from server.domain.models import Case, iso, utcnow
 from server.domain.tokens import Principal
-from server.services.outgoing import Outgoing, of
+from server.services.texts import Outgoing, of
 
 
 def shows_codes(caller: Principal) -> bool:
