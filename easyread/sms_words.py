@@ -8,7 +8,8 @@ septets, or 153 each when the text is split; the extension characters [ ] { } ~ 
 2 septets. One other character (a curly quote, an emoji) makes the whole text UCS-2: 70 UTF-16 code units, or
 67 each when split. `plain` swaps the usual stray typographic characters for their GSM-7 equivalents.
 
-The words are in easyread/content/sms.<lang>.yml; this module holds none.
+The words are in easyread/content/sms.<lang>.yml; this module holds none. It is the words' shape as a text, not
+sending: it stays beside the other words (it imports nothing from server/), and server/services/texts.py sends them.
 """
 
 from __future__ import annotations

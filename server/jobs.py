@@ -17,7 +17,7 @@ from easyread.dates import spoken_datetime
 from easyread.render import text
 from server.domain import audit_checkpoints, reconfirm, reserves, talks, timeliness
 from server.domain.db import session_scope
-from server.services import outgoing, texts
+from server.services import texts
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
         proposed = len(reserves.propose_reserves(session, now))
         at_risk = sum(len(notice.case_ids) for notice in timeliness.flag(session, now))
         released = talks.release_all(session, now)
-    await outgoing.send(outgoing.of(last=list(released)))
+    await texts.send_all(texts.of(last=list(released)))
     counts = {"asked": asked, "flagged": flagged, "reserves_proposed": proposed, "at_risk": at_risk}
     counts["reserves_told"] = len(released)
     return {**counts, "audit_checkpoints": checkpoint(now)}

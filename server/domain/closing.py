@@ -27,12 +27,11 @@ REFUSED = ("declined", "withdrawn")
 
 
 @dataclass(frozen=True)
-class Text:
-    """An SMS to send once the close is saved (server.services.texts.send runs outside the database session)."""
+class LastMessage:
+    """The case's last message by text: the text (kind "closing") is sent once the close is saved, like any other
+    (server.services.texts), and then `told` records on the case where it got to."""
 
-    case_id: int
-    to: str
-    body: str
+    text: outbound.Text
 
 
 def body(case: Case, council: Council, reason: str, called_off: datetime | None = None) -> str:
@@ -92,7 +91,7 @@ def close(
     *,
     tell: bool = True,
     called_off: datetime | None = None,
-) -> Text | None:
+) -> LastMessage | None:
     """Close the case for this reason if it is not closed yet. A web message is stored at once; a text is returned
     for the caller to send after the commit (then `told`). None when nothing is to be sent. `called_off`: the time of
     a booked meeting that ends with this close, named in the message."""
@@ -123,7 +122,7 @@ def close(
         conversations.store_outbound(session, to, json.dumps({"text": words}))
         told(session, case.id, "web", "stored", now)
         return None
-    return Text(case.id, to, plain(words))
+    return LastMessage(outbound.Text(case.id, "closing", to, plain(words)))
 
 
 def told(session: Session, case_id: int, channel: str, status: str, now: datetime | None = None) -> None:
@@ -157,7 +156,7 @@ def waiting_or_part_way(session: Session, council_id: int) -> list[Case]:
 
 def after_handoff(
     session: Session, handoff: Handoff, meeting: Meeting | None, action: str, actor: str
-) -> tuple[bool, Text | None]:
+) -> tuple[bool, LastMessage | None]:
     """A hand-off was completed or cancelled by the team: a held meeting gets the thank-you; scheduling cancelled
     gets "we do not need to talk with you now" (saying the booked meeting will not happen, so it takes the place of
     the cancellation text). Other hand-offs (a request for a person) end without a message.

@@ -7,7 +7,6 @@ server's secret key, so links survive restarts and cannot be guessed from a meet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import icalendar
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from easyread.sms_words import plain
-from server.domain import audit, consent, handoffs
+from server.domain import audit, consent, handoffs, outbound
 from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.domain.models import Case, Council, Handoff, Meeting, OutboundMessage, Preferences, iso, utcnow
 from server.keys import secret_key
@@ -29,16 +28,6 @@ STATUSES = ("scheduled", "completed", "cancelled")
 LENGTH = timedelta(hours=1)
 # Consent states that rule a meeting out: the person said no, or stopped.
 REFUSED = ("declined", "withdrawn")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A text to send once the booking is saved (server.services.texts.send runs outside the database session)."""
-
-    case_id: int
-    kind: str
-    to: str
-    body: str
 
 
 def _free_text(value: str | None, field: str) -> str | None:
@@ -180,7 +169,7 @@ def contact_by_representative(session: Session, case_id: int) -> bool:
     return prefs is not None and prefs.contact_by == "representative"
 
 
-def confirmation(session: Session, meeting: Meeting) -> Text | None:
+def confirmation(session: Session, meeting: Meeting) -> outbound.Text | None:
     """The easy-read text that says the meeting is booked, or None when there is no number to text."""
     case = session.get(Case, meeting.case_id)
     assert case is not None
@@ -199,16 +188,16 @@ def confirmation(session: Session, meeting: Meeting) -> Text | None:
         parts.append(text("closing.expert", language))
     parts.append(text("team.calendar_link", language, link=person_calendar_url(meeting)))
     parts.append(text("team.change", language))
-    return Text(case.id, "confirmation", case.phone, plain("\n".join(parts)))
+    return outbound.Text(case.id, "confirmation", case.phone, plain("\n".join(parts)))
 
 
-def cancellation(session: Session, meeting: Meeting) -> Text | None:
+def cancellation(session: Session, meeting: Meeting) -> outbound.Text | None:
     case = session.get(Case, meeting.case_id)
     assert case is not None
     if not case.phone or contact_by_representative(session, case.id):
         return None
     when = spoken_datetime(meeting.at, case.language)
-    return Text(case.id, "cancellation", case.phone, plain(text("team.cancelled", case.language, when=when)))
+    return outbound.Text(case.id, "cancellation", case.phone, plain(text("team.cancelled", case.language, when=when)))
 
 
 def last_text_status(session: Session, case_id: int, kind: str) -> str | None:

@@ -1,4 +1,5 @@
-"""Texts we send: recorded before sending, with where each got to, and the numbers that said STOP.
+"""Texts we send: the one value for a text to send (`Text`), recorded before sending, with where each got to, and
+the numbers that said STOP.
 
 The opt-out rules of texting live here: a number that said STOP (or any opt-out word) gets nothing more until it
 says START; HELP is answered whatever the number's state; START lets texts through again, and is not consent.
@@ -6,6 +7,7 @@ says START; HELP is answered whatever the number's state; START lets texts throu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -30,6 +32,18 @@ TWILIO_STATUSES = (
     "undelivered",
     "canceled",
 )
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text to send: decided inside a unit of work, sent once it is saved (server.services.texts sends it outside
+    the database session). `kind` says what it is ("invite", "confirmation", "closing", ...); `body` is the words,
+    already in the shape of a text (easyread.sms_words)."""
+
+    case_id: int
+    kind: str
+    to: str
+    body: str
 
 
 HELP_WORDS = frozenset({"HELP", "INFO"})

@@ -64,7 +64,7 @@ def waiting_reserves(session: Session, council_id: int) -> list[Case]:
     return [case for case in found if case.invited_at is not None or case.status != "created"]
 
 
-def release(session: Session, council_id: int, now: datetime | None = None) -> list[closing.Text]:
+def release(session: Session, council_id: int, now: datetime | None = None) -> list[closing.LastMessage]:
     """If the council's talks are done, close every reserve still waiting (once each); the texts to send after the
     commit. Web chat messages are stored at once by closing.close."""
     now = now or utcnow()
@@ -85,7 +85,7 @@ def release(session: Session, council_id: int, now: datetime | None = None) -> l
     return texts
 
 
-def release_all(session: Session, now: datetime | None = None) -> list[closing.Text]:
+def release_all(session: Session, now: datetime | None = None) -> list[closing.LastMessage]:
     """The job: every open council whose talks are done."""
     open_councils = session.scalars(
         select(Council.id).where(Council.assessment_closed_at.is_(None)).order_by(Council.id)

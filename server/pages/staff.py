@@ -18,7 +18,7 @@ from server.domain.errors import Conflict, InvalidInput, NotFound
 from server.pages.common import Form, PageError, Staff, field, redirect, render
 from server.rest.params import Id
 from server.services import cases as case_service
-from server.services import councils, outgoing, selection
+from server.services import councils, selection, texts
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -142,7 +142,7 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
         _case(caller, int(return_to))
         back = f"/staff/cases/{int(return_to)}"
     try:
-        [status] = await outgoing.send(case_service.invite(caller, case_id))
+        [status] = await texts.send_all(case_service.invite(caller, case_id))
     except (InvalidInput, Conflict):  # no number, or the assessment closed: no code that can never work is sent
         status = "failed"
     return redirect(f"{back}?done={status}")
@@ -152,7 +152,7 @@ async def invite(case_id: Id, caller: Staff, form: Form) -> Response:
 async def not_needed(case_id: Id, caller: Staff, form: Form) -> Response:
     """A reserve invited but not needed: told once that we do not need to talk with them now."""
     _case(caller, case_id)
-    await outgoing.send(case_service.not_needed(caller, case_id))
+    await texts.send_all(case_service.not_needed(caller, case_id))
     return redirect(f"/staff/cases/{case_id}?done=not_needed")
 
 

@@ -17,7 +17,7 @@ from server.domain import meetings
 from server.domain.errors import DomainError, NotFound
 from server.pages.common import Form, PageError, Team, field, redirect, render
 from server.rest.params import Id
-from server.services import handoffs, outgoing
+from server.services import handoffs, texts
 
 router = APIRouter(prefix="/team", include_in_schema=False)
 
@@ -89,14 +89,14 @@ def handoff_page(request: Request, handoff_id: Id, caller: Team) -> Response:
 
 async def _act(request: Request, handoff_id: int, caller: Team, action: str) -> Response:
     """Claim, complete or cancel; a conflict (someone else has it, it has ended) is shown on the hand-off page."""
-    texts = outgoing.NOTHING
+    outgoing = texts.NOTHING
     try:
         if action == "claimed":
             handoffs.claim(caller, handoff_id)
         elif action == "completed":
-            texts = handoffs.complete(caller, handoff_id)
+            outgoing = handoffs.complete(caller, handoff_id)
         else:
-            texts = handoffs.cancel(caller, handoff_id)
+            outgoing = handoffs.cancel(caller, handoff_id)
     except NotFound:
         raise PageError(404, "not_found") from None
     except DomainError as problem:
@@ -104,7 +104,7 @@ async def _act(request: Request, handoff_id: int, caller: Team, action: str) -> 
         item["claimer"] = _claimer(item)
         context = {"item": item, "mine": item["claimed_by"] == caller.actor, "done": None, "problem": problem.message}
         return render(request, "pages/team/handoff.html", context, status=409)
-    await outgoing.send(texts)
+    await texts.send_all(outgoing)
     return redirect(f"/team/handoffs/{handoff_id}?done={action}")
 
 
@@ -195,10 +195,10 @@ async def schedule(request: Request, handoff_id: Id, caller: Team, form: Form) -
             errors[name] = "error_too_long"
     if at is not None and at <= datetime.now(UK):
         errors["day"] = "error_past"
-    texts = outgoing.NOTHING
+    outgoing = texts.NOTHING
     if not errors and at is not None:
         try:
-            texts = handoffs.book(
+            outgoing = handoffs.book(
                 caller,
                 handoff_id,
                 at,
@@ -213,5 +213,5 @@ async def schedule(request: Request, handoff_id: Id, caller: Team, form: Form) -
             errors["problem"] = problem.message
     if errors:
         return _schedule_page(request, _item(handoff_id), values, errors, status=400)
-    await outgoing.send(texts)
+    await texts.send_all(outgoing)
     return redirect(f"/team/handoffs/{handoff_id}?done=booked")

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 
 from server.auth import CaseManager
 from server.rest.params import Id
-from server.services import assessments, outgoing
+from server.services import assessments, texts
 from server.settings import get_settings
 
 router = APIRouter(prefix="/api/councils", tags=["councils"])
@@ -30,6 +30,6 @@ async def close(council_id: Id, caller: CaseManager) -> ClosedOut:
     STOP, no or stop)."""
     if caller.role == "council_staff":
         raise HTTPException(403, "Your role cannot do this.")
-    closed, texts = assessments.close(caller, council_id, get_settings().retention_days)
-    await outgoing.send(texts)
+    closed, outgoing = assessments.close(caller, council_id, get_settings().retention_days)
+    await texts.send_all(outgoing)
     return ClosedOut.model_validate(closed)

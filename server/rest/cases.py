@@ -11,7 +11,7 @@ from server.auth import Caller, CaseManager, CaseWriter
 from server.domain.cases import Theme
 from server.domain.errors import NotFound
 from server.rest.params import Id, IdField
-from server.services import cases, outgoing
+from server.services import cases, texts
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 
@@ -107,7 +107,7 @@ def get_case(case_id: Id, caller: Caller) -> Any:
 @router.post("/{case_id}/invite", response_model=CaseOut)
 async def invite(case_id: Id, caller: CaseManager) -> Any:
     """Send the easy-read invitation by text (or to the local outbox when there is no Twilio account)."""
-    await outgoing.send(cases.invite(caller, case_id))
+    await texts.send_all(cases.invite(caller, case_id))
     return cases.shown(caller, case_id)
 
 
@@ -158,5 +158,5 @@ def propose_reserve(case_id: Id, caller: CaseWriter) -> Any:
 async def not_needed(case_id: Id, caller: CaseWriter) -> Any:
     """We no longer need this person (a reserve invited but not needed): they are told once, in easy read, that we
     do not need to talk with them now and their care will not change. Never sent after STOP, no or stop."""
-    await outgoing.send(cases.not_needed(caller, case_id))
+    await texts.send_all(cases.not_needed(caller, case_id))
     return cases.shown(caller, case_id)

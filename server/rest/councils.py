@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from server.auth import Admin, Team
 from server.rest.params import Id
-from server.services import councils, outgoing
+from server.services import councils, texts
 
 # "YYYY-MM": the month the assessment's report is expected.
 Month = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2027-06"])
@@ -49,6 +49,6 @@ def create_council(body: CouncilIn, caller: Admin) -> CouncilOut:
 async def change_council(council_id: Id, body: CouncilChange, caller: Team) -> CouncilOut:
     """Set the fieldwork date, the month the report is expected or the talks needed (fields left out stay as they
     are). When the completed talks reach the talks needed, the reserves still waiting are told, once each."""
-    view, texts = councils.change(caller, council_id, **body.model_dump(exclude_unset=True))
-    await outgoing.send(texts)
+    view, outgoing = councils.change(caller, council_id, **body.model_dump(exclude_unset=True))
+    await texts.send_all(outgoing)
     return CouncilOut.model_validate(view)

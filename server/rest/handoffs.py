@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from server.auth import Team
 from server.rest.params import Id
-from server.services import handoffs, meetings, outgoing
+from server.services import handoffs, meetings, texts
 
 router = APIRouter(prefix="/api/handoffs", tags=["handoffs"])
 
@@ -123,10 +123,10 @@ def claim(handoff_id: Id, caller: Team) -> Any:
 @router.post("/{handoff_id}/schedule", response_model=HandoffOut)
 async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
     """Book the meeting (or move it) and text the person an easy-read confirmation with a calendar link."""
-    texts = handoffs.book(
+    outgoing = handoffs.book(
         caller, handoff_id, body.at, body.how, body.where, body.who, expert_by_experience=body.expert_by_experience
     )
-    await outgoing.send(texts)
+    await texts.send_all(outgoing)
     return handoffs.shown(handoff_id)
 
 
@@ -134,7 +134,7 @@ async def schedule(handoff_id: Id, body: ScheduleIn, caller: Team) -> Any:
 async def complete(handoff_id: Id, caller: Team) -> Any:
     """The meeting took place (or, for a request for a person, the team has dealt with it). After a meeting the
     person gets an easy-read thank-you on their channel, once."""
-    await outgoing.send(handoffs.complete(caller, handoff_id))
+    await texts.send_all(handoffs.complete(caller, handoff_id))
     return handoffs.shown(handoff_id)
 
 
@@ -142,7 +142,7 @@ async def complete(handoff_id: Id, caller: Team) -> Any:
 async def cancel(handoff_id: Id, caller: Team) -> Any:
     """End it without a meeting. Scheduling work cancelled closes the case: the person is told once that we do not
     need to talk with them now (and that a booked meeting will not happen)."""
-    await outgoing.send(handoffs.cancel(caller, handoff_id))
+    await texts.send_all(handoffs.cancel(caller, handoff_id))
     return handoffs.shown(handoff_id)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from server.auth import Admin
-from server.services import outbox
+from server.services import texts
 
 router = APIRouter(prefix="/api/outbox", tags=["outbox"])
 
@@ -26,4 +26,4 @@ class OutboundOut(BaseModel):
 
 @router.get("", response_model=list[OutboundOut])
 def list_outbox(caller: Admin) -> Any:
-    return outbox.recent()
+    return texts.recent()

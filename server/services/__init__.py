@@ -2,5 +2,5 @@
 
 Channels and routes (server/rest/, server/pages/) translate HTTP and call one function here; these call
 server/domain/, the only writer of records, and return plain values, plus what to send once the work is saved
-(an `outgoing.Outgoing`, which the route hands to `outgoing.send`).
+(a `texts.Outgoing`, which the route hands to `texts.send_all`).
 """

@@ -6,7 +6,7 @@ from server.domain import closing, retention
 from server.domain.db import session_scope
 from server.domain.models import iso
 from server.domain.tokens import Principal
-from server.services.outgoing import Outgoing, of
+from server.services.texts import Outgoing, of
 
 
 def close(caller: Principal, council_id: int, retention_days: int) -> tuple[dict[str, object], Outgoing]:

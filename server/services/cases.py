@@ -6,12 +6,12 @@ from typing import Any
 
 from easyread.render import text
 from easyread.sms_words import plain
-from server.domain import audit, case_lists, cases, closing, councils, reserves, timeliness
+from server.domain import audit, case_lists, cases, closing, councils, outbound, reserves, timeliness
 from server.domain.db import session_scope
 from server.domain.errors import InvalidInput
 from server.domain.models import Case, iso, utcnow
 from server.domain.tokens import Principal
-from server.services.outgoing import Outgoing, Text, of
+from server.services.texts import Outgoing, of
 
 
 def shows_codes(caller: Principal) -> bool:
@@ -76,7 +76,7 @@ def invite(caller: Principal, case_id: int) -> Outgoing:
         council = councils.open_for_cases(session, case.council_id)
         body = plain(text("sms.invite", case.language, council=council.name, code=case.invite_code))
         audit.append(session, caller.actor, "case.invited", case.id, {"channel": "sms"})
-        return of([Text(case.id, "invite", case.phone, body)])
+        return of([outbound.Text(case.id, "invite", case.phone, body)])
 
 
 def _reserve_view(primary: Case, found: Case | None) -> dict[str, object] | None:

@@ -8,7 +8,7 @@ from typing import Any
 from server.domain import councils, talks
 from server.domain.db import session_scope
 from server.domain.tokens import Principal
-from server.services.outgoing import Outgoing, of
+from server.services.texts import Outgoing, of
 
 
 def _view(council: councils.Council) -> dict[str, object]:

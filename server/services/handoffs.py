@@ -1,7 +1,7 @@
 """Hand-offs: the team's queue; claim one, book (or move) its meeting, complete it, cancel it.
 
 Used by the API (server/rest/handoffs.py) and the team's pages (server/pages/team.py) alike: each change returns
-the texts to send once it is saved (an Outgoing), which the caller hands to `outgoing.send`.
+the texts to send once it is saved (an Outgoing), which the caller hands to `texts.send_all`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from server.domain import closing, experts, handoffs, meetings, progress_table, 
 from server.domain.db import session_scope
 from server.domain.models import Handoff, utcnow
 from server.domain.tokens import Principal
-from server.services.outgoing import Outgoing, of
+from server.services.texts import Outgoing, of
 
 
 def _item(session: Session, handoff: Handoff) -> dict[str, Any]:

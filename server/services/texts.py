@@ -1,6 +1,9 @@
-"""Texts we send: sending one (recorded first, then sent through Twilio, or kept in the local outbox when there is
-no account), and where a sent one got to. The texting rules around a text that comes in (HELP, START, nothing after
-a STOP) are part of the turn (server.services.inbound), decided by server.domain.outbound.
+"""Texts we send, the one use-case module for them: sending one (recorded first, then sent through Twilio, or kept
+in the local outbox when there is no account); sending what a unit of work decided once it is saved (an `Outgoing`,
+built with `of`, sent by `send_all`); where a sent one got to; and the newest texts for the local outbox listing. The
+texting rules around a text that comes in (HELP, START, nothing after a STOP) are part of the turn
+(server.services.inbound), decided by server.domain.outbound, which also holds the one value for a text to send
+(`outbound.Text`). The words' shape as a text (segments, numbered choices) is easyread.sms_words, not sending.
 
 Each function is its own unit of work; the SMS channel (server/channels/sms/) only translates Twilio's wire
 format to and from these.
@@ -8,15 +11,16 @@ format to and from these.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from starlette.concurrency import run_in_threadpool
 
 from easyread.sms_words import fitted
 from server.clients.twilio import SendError, TwilioGateway
-from server.domain import outbound
+from server.domain import closing, outbound
 from server.domain.db import read_scope, session_scope
-from server.domain.models import Case
+from server.domain.models import Case, iso
 from server.settings import get_settings
 
 # Twilio's error for a number that has texted STOP to Twilio itself.
@@ -80,3 +84,59 @@ def delivered(sid: str, status: str, error_code: int | None) -> None:
 def is_opted_out(phone: str) -> bool:
     with read_scope() as session:
         return outbound.is_opted_out(session, phone)
+
+
+# -- what a unit of work decided to send, sent once it is saved
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """Plain texts first (a booking, a cancellation, an invitation), then the case's last message, whose delivery
+    is recorded on the case."""
+
+    texts: tuple[outbound.Text, ...] = ()
+    last: tuple[closing.LastMessage, ...] = ()
+
+
+NOTHING = Outgoing()
+
+
+def of(
+    texts: list[outbound.Text | None] | None = None, last: list[closing.LastMessage | None] | None = None
+) -> Outgoing:
+    """An Outgoing without the Nones the domain returns for "nothing to send"."""
+    return Outgoing(
+        tuple(item for item in texts or [] if item is not None), tuple(item for item in last or [] if item is not None)
+    )
+
+
+async def send_all(outgoing: Outgoing) -> list[str]:
+    """Send everything after the commit (or put it in the local outbox); returns where each plain text got to."""
+    statuses = [await send(item.case_id, item.kind, item.to, item.body) for item in outgoing.texts]
+    for last in outgoing.last:
+        # The case's last message: whether it went is recorded on the case (server.domain.closing decides).
+        status = await send(last.text.case_id, last.text.kind, last.text.to, last.text.body)
+        with session_scope() as session:
+            closing.told(session, last.text.case_id, "sms", status)
+    return statuses
+
+
+# -- the local outbox: texts that would have gone out through Twilio when no Twilio account is set
+
+
+def recent() -> list[dict[str, object]]:
+    """The newest texts, whatever happened to them, as the admin's outbox listing shows them."""
+    with session_scope() as session:
+        return [
+            {
+                "id": m.id,
+                "case_id": m.case_id,
+                "kind": m.kind,
+                "to": m.to,
+                "body": m.body,
+                "status": m.status,
+                "error_code": m.error_code,
+                "at": iso(m.created_at),
+            }
+            for m in outbound.recent(session)
+        ]
