@@ -175,7 +175,8 @@ def _save(session: Session, wire: Wire, reply: Reply, conversation: Conversation
     if wire.encode is None:
         return
     reply.bodies, offered = wire.encode(reply.messages, reply.language)
-    if reply.message_id is not None:
+    if reply.message_id is not None and any(reply.bodies):
+        # (Nothing to keep, a web reply of fixed messages only: no write for it.)
         conversations.save_reply(session, reply.message_id, reply.bodies)
     if rule is TextRule.CONVERSATION:
         conversations.offer_choices(session, conversation, offered)
