@@ -24,11 +24,6 @@ from server.domain import (
     timeliness,
 )
 
-# What a recorder returns to stay where it is, having said what the person needs to hear; or to go back to
-# where the person was without asking again (the call is ending: the question comes on the next call).
-STAY = ""
-BACK_QUIETLY = "back_quietly"
-
 
 def current_state(turn: Turn) -> str:
     record = consent.current(turn.session, turn.case.id)
@@ -78,9 +73,9 @@ def answer(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     if value == "unsure":
         conversations.mark_unsure(turn.session, turn.case)
         turn.say("unsure")
-        return STAY
+        return "unsure"
     turn.conversation.pending_answer = str(value)
-    return "confirm"
+    return None
 
 
 @recorder("consent_confirmed")
@@ -90,11 +85,11 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
         if extra.get("to") != pending:
             # "No wait, I meant no": read back the answer they corrected to.
             turn.conversation.pending_answer = extra.get("to", "no")
-            return "confirm"
+            return "corrected"
         value = "yes"
     if value == "no":
         turn.say("try_again")
-        return "ask_consent"
+        return None
     before = current_state(turn)
     # A "no" after a yes is a withdrawal; before any yes it is a refusal.
     state = "given" if pending == "yes" else ("withdrawn" if before == "given" else "declined")
@@ -104,9 +99,9 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
         by = timeliness.contact_by(turn.session, turn.case, datetime.now(UTC))
         turn.say("consent_receipt", by=spoken_date(by, turn.language))
         turn.say("prefs_intro")
-        return "pref_how"
+        return state
     turn.say("consent_declined" if state == "declined" else "stop_withdrawn")
-    return "stopped"
+    return state
 
 
 @recorder("stop_confirmed")
@@ -115,20 +110,20 @@ def stop_confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | No
     if value == "yes":
         record(turn, "withdrawn")
         turn.say("stop_withdrawn")
-        return "stopped"
+        return "withdrawn"
     turn.say("not_stopped")
     return None
 
 
-@recorder("ring_back")
+@recorder("ring_back_answer")
 def ring_back(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     """Yes: the call ends and we ring the number on file; the answer is taken on that call. No: back to the
     question, which can be answered on a call we make or by text."""
     if value == "yes":
         turn.ring_back = True
         calls.ring_back_requested(turn.session, turn.case.id, turn.conversation.id)
-        turn.say("ring_back_now", ring_back=True)
-        return BACK_QUIETLY
+        turn.say("ring_back_now", rings_back=True)
+        return "ringing"
     turn.say("ring_back_declined")
     return None
 
@@ -139,11 +134,11 @@ def reconfirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     reconfirm.answered(turn.session, turn.case.id, confirmed=still, actor=turn.actor)
     if still:
         turn.say("reconfirm_yes")
-        return "done"
+        return None
     record(turn, "withdrawn")
     hand_off(turn, "withdrew")
     turn.say("reconfirm_no")
-    return "stopped"
+    return None
 
 
 @recorder("changed_mind")
@@ -151,8 +146,8 @@ def changed_mind(turn: Turn, value: object, extra: dict[str, str]) -> str | None
     """A yes after saying no or stop: read back before anything changes."""
     if value == "yes" and current_state(turn) != "given":
         turn.conversation.pending_answer = "yes"
-        return "confirm"
+        return "changed_mind"
     if value == "yes":
         turn.say("already_given")
-        return STAY
+        return "already_given"
     return None

@@ -17,45 +17,44 @@ def _save(turn: Turn, field: str, value: list[str] | str | None) -> None:
     preferences.set_field(turn.session, turn.case.id, field, value, turn.actor)
 
 
-@recorder("pref_how")
+@recorder("meet_how")
 def how(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "how", _values(value))
     return None
 
 
-@recorder("pref_support")
+@recorder("meet_support")
 def support(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     chosen = _values(value)
     _save(turn, "support", chosen)
-    # The interpreter's language is asked only when an interpreter is wanted.
-    return "pref_language" if "interpreter" in chosen else "pref_days"
+    return "needs_language" if "interpreter" in chosen else None
 
 
-@recorder("pref_language")
+@recorder("meet_language")
 def language(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "interpreter_language", None if value is None else str(value))
     return None
 
 
-@recorder("pref_days")
+@recorder("meet_days")
 def days(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "days", _values(value))
     return None
 
 
-@recorder("pref_times")
+@recorder("meet_times")
 def times(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "times", _values(value))
     return None
 
 
-@recorder("pref_avoid")
+@recorder("meet_avoid")
 def avoid(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "avoid_dates", None if value is None else str(value))
     return None
 
 
-@recorder("pref_contact")
+@recorder("meet_contact")
 def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     chosen = _values(value)
     _save(turn, "contact_by", chosen[0] if chosen else None)
@@ -68,9 +67,9 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
         preferences.complete(turn.session, turn.case.id, turn.actor)
         handoffs.ready_to_schedule(turn.session, turn.case.id, turn.actor)
         turn.say("prefs_saved")
-        return "done"
+        return None
     turn.say("prefs_start_again")
-    return "pref_how"
+    return None
 
 
 def _names(language: str, channel: str, prefix: str, values: list[str]) -> str:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from dialogue.turn import Turn
 
-# (turn, answer value, extra) -> the next stage, or None for the stage's own `goes`.
+# (turn, answer value, extra) -> an outcome key the stage's `goes` maps to the next stage ("given", "corrected",
+# "needs_language"...), or None to go by the answer itself. A fact, never a stage's name.
 Recorder = Callable[[Turn, object, dict[str, str]], str | None]
 RECORDERS: dict[str, Recorder] = {}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from actions.consent import STAY
 from actions.registry import recorder
 from dialogue import answers, values
 from dialogue.turn import Turn
@@ -35,7 +34,7 @@ def helper_starts(turn: Turn, value: object, extra: dict[str, str]) -> str | Non
     if role is None:
         return None
     representatives.update(turn.session, rep, "role", role, _actor(turn))
-    return "rep_name"
+    return "role_known"
 
 
 @recorder("helper_role")
@@ -59,7 +58,7 @@ def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
         given = values.phone(number) if channel in ("sms", "voice") else None
         if given is None:
             turn.say("rep_contact_number")
-            return STAY
+            return "needs_number"
     representatives.update(turn.session, _rep(turn), "contact", given, _actor(turn))
     return None
 
@@ -86,7 +85,7 @@ def checked(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     for field in ("name", "contact"):
         representatives.update(turn.session, rep, field, None, _actor(turn))
     turn.say("rep_try_again")
-    return "rep_role"
+    return None
 
 
 def read_back(turn: Turn) -> None:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from actions.consent import current_state, hand_off, stop_now
 from dialogue.moves import ask, go
 from dialogue.reading import Move, Reading
-from dialogue.stages import STAGES, Kind, Stage
+from dialogue.stages import CONSENT_QUESTION, CONSENT_READBACK, RING_BACK, STOP_READBACK, STOPPED, Kind, Stage
 from dialogue.turn import Turn
 from easyread.dates import spoken_date
 from easyread.languages import available
@@ -36,7 +36,7 @@ def handle(turn: Turn, now: Stage, reading: Reading, consented: bool) -> None:
     move = reading.move
     if move is Move.STOP:
         stop_now(turn)
-        go(turn, STAGES["stopped"], asking=False)
+        go(turn, STOPPED, asking=False)
     elif move is Move.DISTRESS:
         hand_off(turn, "distress", urgent=True)
         turn.say("safety")
@@ -46,7 +46,7 @@ def handle(turn: Turn, now: Stage, reading: Reading, consented: bool) -> None:
         ask(turn, after_question=True)
     elif move is Move.EARLY_YES:
         turn.say("consent_facts")
-        go(turn, STAGES["ask_consent"])
+        go(turn, CONSENT_QUESTION)
     elif move is Move.REFUSAL:
         refusal(turn, now, consented)
     elif move is Move.QUESTION and reading.value == "out_of_scope":
@@ -72,17 +72,17 @@ def refusal(turn: Turn, now: Stage, consented: bool) -> None:
     state = current_state(turn)
     if state in ("declined", "withdrawn"):
         turn.say("stop_declined" if state == "declined" else "stop_withdrawn")
-        go(turn, STAGES["stopped"], asking=False)
+        go(turn, STOPPED, asking=False)
     elif consented:
-        go(turn, STAGES["confirm_stop"], resume=now if now.name != "confirm_stop" else None)
+        go(turn, STOP_READBACK, resume=now if now is not STOP_READBACK else None)
     else:
         turn.conversation.pending_answer = "no"
-        go(turn, STAGES["confirm"])
+        go(turn, CONSENT_READBACK)
 
 
 def ring_back(turn: Turn, now: Stage) -> None:
     """A consent answer on a call we did not place: offer to ring the number on file and take it on that call."""
-    go(turn, STAGES["ring_back"], resume=now)
+    go(turn, RING_BACK, resume=now)
 
 
 def question(turn: Turn, topic: str) -> None:

@@ -19,18 +19,6 @@ from dialogue.stages import Stage
 from dialogue.turn import Turn
 from server.domain import experts
 
-MEETING_STAGES = frozenset(
-    (
-        "pref_how",
-        "pref_support",
-        "pref_language",
-        "pref_days",
-        "pref_times",
-        "pref_avoid",
-        "pref_contact",
-        "pref_confirm",
-    )
-)
 # Moves that always win: the wish waits for another turn. Asking for a person wins when it is said as such (PERSON,
 # the button); the model reading "someone who has had care" as a wish for a person now does not.
 WINS = (Move.STOP, Move.DISTRESS, Move.REFUSAL, Move.LANGUAGE)
@@ -65,12 +53,13 @@ def asks_for_expert(text: str) -> bool:
 
 def heard(turn: Turn, now: Stage, reading: Reading) -> bool:
     """Record the wish, say it was noted and ask the same question again; False when this turn is not that."""
-    if now.name not in MEETING_STAGES or reading.move in WINS:
+    if not now.meeting or reading.move in WINS:
         return False
     if reading.move is Move.HUMAN and asks_for_person(turn.text):
         return False
     chosen = reading.value if isinstance(reading.value, list) else []
-    if now.name == "pref_support" and reading.move is Move.ANSWER and experts.WISH in chosen:
+    if reading.move is Move.ANSWER and experts.WISH in chosen:
+        # At the question about help it is one of the choices, and already the answer.
         return False
     if not asks_for_expert(turn.text):
         return False

@@ -98,13 +98,13 @@ def answer(
 
 def rings_back(responses: list[dict[str, object]]) -> bool:
     """Whether the turn ended with the person asking to be rung back on the number on file."""
-    return any(response.get("ring_back") for response in responses)
+    return any(response.get("rings_back") for response in responses)
 
 
 def rendered(responses: list[dict[str, object]], language: str, channel: str) -> list[Rendered]:
     out = []
     for response in responses:
-        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG, "ring_back")}
+        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG, "rings_back")}
         message = render(str(response["response"]), str(response.get(LANGUAGE_ARG) or language), channel, args)
         if message is not None:
             out.append(message)
