@@ -12,7 +12,7 @@
 - repeat: the stage is asked again.
 - chitchat: "thanks", "hello", "ok" are answered briefly, then the stage again.
 - cannot handle: sorry once; sorry in other words with the choices; then a person. Never the same words 3 times.
-- internal error: server/dialogue.py says sorry, keeps the message and changes nothing.
+- internal error: dialogue/run.py says sorry, keeps the message and changes nothing.
 - not sure who is calling: on a call we did not place, a consent answer waits for a call back to the number on file.
 """
 

@@ -24,7 +24,7 @@ from tools.model import ROOT
 TRIPLES_DIR = ROOT / "tests" / "nlu"
 # Stages reached only once consent is given: a no there is a withdrawal, read back first.
 CONSENTED = ("pref_", "reconfirm", "done")
-# Read without the model, these are all they can be (as server/dialogue.py's SURE_MOVES).
+# Read without the model, these are all they can be (as dialogue/run.py's SURE_MOVES).
 SURE = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 KINDS = ("start", "step", "yes_no", "choice", "text", "contact")
 # An explicit negation, told apart here without the reader's own word lists: "not", "never", "no way", "wcale nie".
@@ -73,7 +73,7 @@ def triples(language: str) -> list[Triple]:
 
 
 def needs_model(stage: Stage, text: str, language: str, consented: bool) -> bool:
-    """As server.dialogue.needs_model decides, for a conversation at this stage (no button, no invite code)."""
+    """As dialogue.run.needs_model decides, for a conversation at this stage (no button, no invite code)."""
     if stage.kind is Kind.START and len(text.split()) <= 2 and "?" not in text:
         return False
     reading = read(stage, text, language, NO_MODEL, consented)

@@ -26,10 +26,11 @@ from functools import partial
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL, Understanding, is_stop, keyword
 from easyread.render import Rendered, render
 from easyread.render import text as words
-from server import dialogue, safety
+from server import safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, db, invite_codes, outbound
 from server.domain.conversations import LinkResult

@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL, Understanding
 from easyread.render import RESPONSES
-from server import dialogue
 from server.domain import conversations
 from server.domain.conversations import Position
 from server.domain.db import session_scope

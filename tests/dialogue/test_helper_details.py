@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL, Move, Understanding, read
 from dialogue.stages import STAGES
-from server import dialogue
 from server.domain import conversations, representatives
 from server.domain.conversations import Position
 from server.domain.db import session_scope

@@ -250,6 +250,6 @@ def test_a_sign_language_interpreter_is_bsl_not_another_language(text: str, expe
 )
 def test_the_model_reads_the_words_after_a_pause(text: str, for_model: str) -> None:
     """A leading "no wait" pulls the model towards a no: it is asked about what follows."""
-    from server.dialogue import model_words
+    from dialogue.run import model_words
 
     assert model_words(text) == for_model

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL
-from server import dialogue
 from server.domain import conversations
 from server.domain.db import session_scope
 from tests.dialogue.chat import Chat

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from dialogue import run as dialogue
 from easyread.render import text
-from server import dialogue
 from server.channels.sms import receive
 from server.clients.rasa import RasaClient
 from server.domain import conversations, invite_codes

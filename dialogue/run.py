@@ -1,4 +1,4 @@
-"""Runs one turn of the dialogue (dialogue/) for a stored message, and renders what it says.
+"""Runs one turn of the dialogue for a stored message, and renders what it says: the package's way in.
 
 The model is asked only when the words need it (see `needs_model`): buttons, numbers, STOP, harm and typed
 answers to questions with fixed choices are read without it, so they work even when Rasa is down.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from server import dialogue
+from dialogue import run as dialogue
 from server.domain import conversations
 from server.domain.db import session_scope
 from tests.dialogue.chat import Chat
