@@ -32,6 +32,8 @@ PAYLOAD_ANSWERS = {"/affirm": "yes", "/deny": "no", "/unsure": "unsure"}
 PAYLOAD_MOVES = {"/continue": "next", "/repeat": "repeat", "/request_human": "human", "/stop": "stop"}
 PAYLOAD_WHO = {"/identify_self": "self", "/identify_helper": "helper"}
 QUESTION_PREFIX = "ask_"
+# A choice's button ("how:phone", "day:monday"): what it sends is a choice, never a question ("how" starts it).
+CHOICE_PAYLOAD = re.compile(r"[a-z_]+:[a-z_]+")
 
 
 class Move(StrEnum):
@@ -127,7 +129,7 @@ def read(stage: Stage, text: str, language: str, nlu: Understanding, consented: 
 def _asks(stage: Stage, words: str) -> bool:
     """A question, with or without "?"; where we ask how someone would like to meet, "can you ring me" names
     their choice, and is their answer."""
-    if words.startswith("/") or not questions.asks(words):
+    if words.startswith("/") or CHOICE_PAYLOAD.fullmatch(words) or not questions.asks(words):
         return False
     if stage.kind is Kind.CHOICE and stage.meeting and questions.requests(words):
         return not answers.choices(words, stage.payload, stage.choices)

@@ -253,3 +253,17 @@ def test_the_model_reads_the_words_after_a_pause(text: str, for_model: str) -> N
     from dialogue.run import model_words
 
     assert model_words(text) == for_model
+
+
+@pytest.mark.parametrize(
+    ("stage", "payload", "value"),
+    [
+        ("pref_how", "how:phone", ["phone"]),
+        ("pref_days", "day:monday", ["monday"]),
+        ("pref_times", "time:morning", ["morning"]),
+    ],
+)
+def test_a_choice_button_is_its_choice_not_a_question(stage: str, payload: str, value: list[str]) -> None:
+    # "how:phone" starts with a question word; a click is still the choice it names.
+    found = read(STAGES[stage], payload, "en", NO_MODEL, consented=True)
+    assert (found.move, found.value) == (Move.ANSWER, value)
