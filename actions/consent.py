@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import Session
+
+from actions.act import Act
 from actions.registry import recorder
 from dialogue.stages import NOTICE
-from dialogue.turn import Turn
 from easyread.dates import spoken_date
 from easyread.render import notice_text
 from server.domain import (
@@ -23,14 +25,15 @@ from server.domain import (
     reserves,
     timeliness,
 )
+from server.domain.models import Case, Conversation
 
 
-def current_state(turn: Turn) -> str:
-    record = consent.current(turn.session, turn.case.id)
+def current_state(session: Session, case: Case) -> str:
+    record = consent.current(session, case.id)
     return record.state if record else "pending"
 
 
-def record(turn: Turn, state: str) -> None:
+def record(turn: Act, state: str) -> None:
     """Record the answer against the exact wording this channel showed, and who gave it."""
     text = notice_text(turn.language, turn.channel, NOTICE)
     rep = representatives.for_conversation(turn.session, turn.conversation)
@@ -52,24 +55,26 @@ def record(turn: Turn, state: str) -> None:
         # A primary case that says no makes room for a reserve of the same theme.
         reserves.after_refusal(turn.session, turn.case)
         if meetings.called_off_by_person(turn.session, turn.case.id, actor=turn.actor):
-            hand_off(turn, "withdrew")
+            hand_off(turn.session, turn.case, turn.conversation, "withdrew")
 
 
-def hand_off(turn: Turn, reason: str, urgent: bool = False) -> None:
-    handoffs.request(turn.session, turn.case.id, turn.conversation.id, reason, actor=turn.actor, urgent=urgent)
+def hand_off(session: Session, case: Case, conversation: Conversation, reason: str, urgent: bool = False) -> None:
+    actor = f"person:{conversation.channel}"
+    handoffs.request(session, case.id, conversation.id, reason, actor=actor, urgent=urgent)
 
 
-def stop_now(turn: Turn) -> None:
-    """A one-word STOP: a refusal before a yes, a withdrawal after it. Already stopped: said again, not recorded."""
-    state = current_state(turn)
+def stop_now(turn: Act) -> str:
+    """A one-word STOP: a refusal before a yes, a withdrawal after it. Already stopped: not recorded again. The state
+    it leaves (the dialogue says it)."""
+    state = current_state(turn.session, turn.case)
     if state not in ("declined", "withdrawn"):
         state = "withdrawn" if state == "given" else "declined"
         record(turn, state)
-    turn.say("stop_withdrawn" if state == "withdrawn" else "stop_declined")
+    return state
 
 
 @recorder("consent_answer")
-def answer(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def answer(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     if value == "unsure":
         conversations.mark_unsure(turn.session, turn.case)
         turn.say("unsure")
@@ -79,7 +84,7 @@ def answer(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
 
 
 @recorder("consent_confirmed")
-def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def confirmed(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     pending = turn.conversation.pending_answer or "no"
     if value == "correct":
         if extra.get("to") != pending:
@@ -90,7 +95,7 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     if value == "no":
         turn.say("try_again")
         return None
-    before = current_state(turn)
+    before = current_state(turn.session, turn.case)
     # A "no" after a yes is a withdrawal; before any yes it is a refusal.
     state = "given" if pending == "yes" else ("withdrawn" if before == "given" else "declined")
     record(turn, state)
@@ -105,7 +110,7 @@ def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
 
 
 @recorder("stop_confirmed")
-def stop_confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def stop_confirmed(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     """After "You want to stop taking part. Is that right?": yes withdraws; no goes back to where they were."""
     if value == "yes":
         record(turn, "withdrawn")
@@ -116,11 +121,11 @@ def stop_confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | No
 
 
 @recorder("ring_back_answer")
-def ring_back(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def ring_back(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     """Yes: the call ends and we ring the number on file; the answer is taken on that call. No: back to the
     question, which can be answered on a call we make or by text."""
     if value == "yes":
-        turn.ring_back = True
+        turn.ring_back()
         calls.ring_back_requested(turn.session, turn.case.id, turn.conversation.id)
         turn.say("ring_back_now", rings_back=True)
         return "ringing"
@@ -129,22 +134,22 @@ def ring_back(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
 
 
 @recorder("reconfirmed")
-def reconfirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def reconfirmed(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     still = value == "yes"
     reconfirm.answered(turn.session, turn.case.id, confirmed=still, actor=turn.actor)
     if still:
         turn.say("reconfirm_yes")
         return None
     record(turn, "withdrawn")
-    hand_off(turn, "withdrew")
+    hand_off(turn.session, turn.case, turn.conversation, "withdrew")
     turn.say("reconfirm_no")
     return None
 
 
 @recorder("changed_mind")
-def changed_mind(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def changed_mind(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     """A yes after saying no or stop: read back before anything changes."""
-    if value == "yes" and current_state(turn) != "given":
+    if value == "yes" and current_state(turn.session, turn.case) != "given":
         turn.conversation.pending_answer = "yes"
         return "changed_mind"
     if value == "yes":

@@ -252,8 +252,8 @@ YES_LEADS: tuple[str, ...] = (
 YES_WHOLE = frozenset(
     {
         *("yess", "yesss", "yessss", "ye", "yh", "yah", "yus", "yse", "yez", "yeas", "yas", "yass", "ys", "yws"),
-        # Single words as one string (a grep for a stage's name then finds only the stage).
-        *["accept", "accepted", "confirm", "happy", "fine", "great", "perfect", "lovely", "done"],
+        # Words as one string, so a grep for a stage's name finds only the stages.
+        *"accept accepted confirm happy fine great perfect lovely done".split(),  # noqa: SIM905
         *("i will", "i do", "i am"),
         *("brilliant", "please", "please do", "yes please", "i guess", "guess so", "suppose so", "think so"),
         *("probably", "if i must", "if i have to", "deal", "agreed", "agree", "defo", "deffo", "def"),

@@ -5,8 +5,6 @@ The position (stage, pending answer, where to go back to) lives in the database,
 
 from __future__ import annotations
 
-from actions import RECORDERS
-from actions.consent import current_state
 from dialogue import repair, wishes
 from dialogue.moves import ask, go, here, resume_stage
 from dialogue.reading import Move, Reading, Understanding, read
@@ -22,8 +20,6 @@ from dialogue.stages import (
     Stage,
 )
 from dialogue.turn import Turn
-from server.domain import conversations
-from server.settings import get_settings
 
 # What the person may say first that is not an answer to "who is this for" and still starts plainly.
 PLAIN_START = (Move.ANSWER, Move.CHITCHAT, Move.NOT_UNDERSTOOD, Move.REPEAT)
@@ -32,7 +28,7 @@ PLAIN_START = (Move.ANSWER, Move.CHITCHAT, Move.NOT_UNDERSTOOD, Move.REPEAT)
 def take(turn: Turn, nlu: Understanding) -> None:
     """Answer one message."""
     now = here(turn)
-    consented = current_state(turn) == "given"
+    consented = turn.port.consent_state() == "given"
     reading = read(now, turn.text, turn.language, nlu, consented)
     if now.kind is Kind.START and reading.move not in (Move.STOP, Move.DISTRESS, Move.HUMAN):
         # The first message, whatever it is, gets the greeting; an early answer or a question is then heard.
@@ -50,7 +46,7 @@ def take(turn: Turn, nlu: Understanding) -> None:
     else:
         repair.handle(turn, now, reading, consented)
     if turn.understood:
-        conversations.note_understood(turn.session, turn.conversation, understood=True)
+        turn.port.note_understood(True)
 
 
 def _stops(turn: Turn, now: Stage, reading: Reading) -> bool:
@@ -67,7 +63,7 @@ def _stops(turn: Turn, now: Stage, reading: Reading) -> bool:
 
 
 def answer(turn: Turn, now: Stage, reading: Reading) -> None:
-    if now.consent is not None and reading.confidence < get_settings().consent_min_confidence:
+    if now.consent is not None and reading.confidence < turn.port.consent_min_confidence:
         # A consent answer the model is unsure of is asked again, never guessed.
         repair.not_understood(turn, now)
         return
@@ -80,7 +76,7 @@ def answer(turn: Turn, now: Stage, reading: Reading) -> None:
         return
     value = reading.value
     # The recorder says what happened (an outcome key, or None); the stage's `goes` says where that leads.
-    outcome = RECORDERS[now.records](turn, value, reading.extra) if now.records else None
+    outcome = turn.port.record(now.records, turn, value, reading.extra) if now.records else None
     key = value[0] if isinstance(value, list) and len(value) == 1 else value
     target = now.goes.get(outcome or str(key)) or now.goes.get("*")
     if target == STAY:

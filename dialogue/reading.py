@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dialogue import answers, questions, values
+from dialogue import answers, questions, safety, values
 from dialogue.stages import WHO, Consent, Kind, Stage
 from easyread.languages import fold, requested
-from server import safety
 
 # Single-word opt-outs (Twilio's list) always stop, whatever the model makes of them.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})

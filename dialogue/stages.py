@@ -358,6 +358,8 @@ CONSENT_READBACK = STAGES["confirm"]
 STOP_READBACK = STAGES["confirm_stop"]
 RING_BACK = STAGES["ring_back"]
 DONE = STAGES["done"]
+# The check before the meeting: the team's job asks it by text, and the reply is read at this stage.
+RECHECK = STAGES["reconfirm"]
 STOPPED = STAGES["stopped"]
 # Stages a conversation ends in: reaching one of them during a call ends the call.
 ENDED = frozenset(s.name for s in FLOW if s.ended)

@@ -17,13 +17,14 @@ import yaml
 
 from dialogue import answers
 from dialogue.reading import NO_MODEL, Move, Reading, Understanding, doubtful, read
-from dialogue.stages import STAGES, Kind, Stage
+from dialogue.stages import DONE, FLOW, STAGES, Consent, Kind, Stage
 from easyread.render import QUESTIONS
 from tools.model import ROOT
 
 TRIPLES_DIR = ROOT / "tests" / "nlu"
-# Stages reached only once consent is given: a no there is a withdrawal, read back first.
-CONSENTED = ("pref_", "reconfirm", "done")
+# Stages reached only once consent is given (the meeting questions, the check before the meeting, done): a no
+# there is a withdrawal, read back first.
+CONSENTED = frozenset(s.name for s in FLOW if s.meeting or s.consent is Consent.RECHECK or s is DONE)
 # Read without the model, these are all they can be (as dialogue/run.py's SURE_MOVES).
 SURE = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 KINDS = ("start", "step", "yes_no", "choice", "text", "contact")
@@ -86,7 +87,7 @@ def needs_model(stage: Stage, text: str, language: str, consented: bool) -> bool
 
 def reading_of(triple: Triple, language: str, parse: Parse) -> Reading:
     stage = STAGES[triple.stage]
-    consented = triple.stage.startswith(CONSENTED)
+    consented = triple.stage in CONSENTED
     nlu = parse(answers.after_pause(triple.text)) if needs_model(stage, triple.text, language, consented) else NO_MODEL
     return read(stage, triple.text, language, nlu, consented)
 
