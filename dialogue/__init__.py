@@ -2,5 +2,7 @@
 (reading.py), what a turn does (engine.py, moves.py), and going off the happy path (repair.py).
 
 The use cases (server/services/inbound.py) call `dialogue.run`, which runs one turn of this and renders its
-replies; nothing else decides where a conversation goes. What an answer records is in actions/, through server.domain.
+replies; nothing else decides where a conversation goes. The package imports nothing from server/ or actions/:
+what it needs from the world comes through its port (port.py), which actions/port.py implements; what an answer
+records is a recorder in actions/, named by the stage and run through the port.
 """

@@ -267,3 +267,12 @@ def test_a_choice_button_is_its_choice_not_a_question(stage: str, payload: str, 
     # "how:phone" starts with a question word; a click is still the choice it names.
     found = read(STAGES[stage], payload, "en", NO_MODEL, consented=True)
     assert (found.move, found.value) == (Move.ANSWER, value)
+
+
+def test_every_stage_records_through_a_recorder_that_exists() -> None:
+    # A stage names its recorder; the port runs it by that name, so a misspelt one would fail on a person's answer.
+    from actions import RECORDERS
+
+    named = {stage.records for stage in FLOW if stage.records}
+    assert named <= set(RECORDERS), named - set(RECORDERS)
+    assert set(RECORDERS) <= named, set(RECORDERS) - named
