@@ -2,75 +2,76 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from actions.act import Act
 from actions.registry import recorder
-from dialogue.turn import Turn
 from easyread.render import button_title, channel_text, text
 from server.domain import handoffs, preferences
-from server.domain.models import Preferences
+from server.domain.models import Case, Conversation, Preferences
 
 
 def _values(value: object) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
-def _save(turn: Turn, field: str, value: list[str] | str | None) -> None:
+def _save(turn: Act, field: str, value: list[str] | str | None) -> None:
     preferences.set_field(turn.session, turn.case.id, field, value, turn.actor)
 
 
-@recorder("pref_how")
-def how(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_how")
+def how(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "how", _values(value))
     return None
 
 
-@recorder("pref_support")
-def support(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_support")
+def support(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     chosen = _values(value)
     _save(turn, "support", chosen)
-    # The interpreter's language is asked only when an interpreter is wanted.
-    return "pref_language" if "interpreter" in chosen else "pref_days"
+    return "needs_language" if "interpreter" in chosen else None
 
 
-@recorder("pref_language")
-def language(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_language")
+def language(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "interpreter_language", None if value is None else str(value))
     return None
 
 
-@recorder("pref_days")
-def days(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_days")
+def days(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "days", _values(value))
     return None
 
 
-@recorder("pref_times")
-def times(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_times")
+def times(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "times", _values(value))
     return None
 
 
-@recorder("pref_avoid")
-def avoid(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_avoid")
+def avoid(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     _save(turn, "avoid_dates", None if value is None else str(value))
     return None
 
 
-@recorder("pref_contact")
-def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+@recorder("meet_contact")
+def contact(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     chosen = _values(value)
     _save(turn, "contact_by", chosen[0] if chosen else None)
     return None
 
 
 @recorder("prefs_confirmed")
-def confirmed(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def confirmed(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     if value == "yes":
         preferences.complete(turn.session, turn.case.id, turn.actor)
         handoffs.ready_to_schedule(turn.session, turn.case.id, turn.actor)
         turn.say("prefs_saved")
-        return "done"
+        return None
     turn.say("prefs_start_again")
-    return "pref_how"
+    return None
 
 
 def _names(language: str, channel: str, prefix: str, values: list[str]) -> str:
@@ -101,6 +102,7 @@ def summary(prefs: Preferences, language: str, channel: str) -> str:
     return " ".join(parts)
 
 
-def read_back(turn: Turn) -> None:
-    prefs = preferences.get_or_create(turn.session, turn.case.id)
-    turn.say("prefs_readback", summary=summary(prefs, turn.language, turn.channel))
+def read_back(session: Session, case: Case, conversation: Conversation) -> str:
+    """The answers so far, as read back at the end."""
+    prefs = preferences.get_or_create(session, case.id)
+    return summary(prefs, conversation.language, conversation.channel)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dialogue.turn import Turn
+from actions.act import Act
 
-# (turn, answer value, extra) -> the next stage, or None for the stage's own `goes`.
-Recorder = Callable[[Turn, object, dict[str, str]], str | None]
+# (the act, answer value, extra) -> an outcome key the stage's `goes` maps to the next stage ("given", "corrected",
+# "needs_language"...), or None to go by the answer itself. A fact, never a stage's name.
+Recorder = Callable[[Act, object, dict[str, str]], str | None]
 RECORDERS: dict[str, Recorder] = {}
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from actions.consent import STAY
+from sqlalchemy.orm import Session
+
+from actions.act import Act
 from actions.registry import recorder
 from dialogue import answers, values
-from dialogue.turn import Turn
 from easyread.render import button_title, channel_text
 from server.domain import representatives
-from server.domain.models import Representative
+from server.domain.models import Conversation, Representative
 
 
-def _actor(turn: Turn) -> str:
+def _actor(turn: Act) -> str:
     return f"representative:{turn.channel}"
 
 
-def _rep(turn: Turn) -> Representative:
+def _rep(turn: Act) -> Representative:
     return representatives.start(turn.session, turn.conversation, _actor(turn))
 
 
@@ -26,7 +27,7 @@ def _first(value: object) -> str | None:
 
 
 @recorder("helper_starts")
-def helper_starts(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def helper_starts(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     if _first(value) != "helper":
         return None
     rep = _rep(turn)
@@ -35,23 +36,23 @@ def helper_starts(turn: Turn, value: object, extra: dict[str, str]) -> str | Non
     if role is None:
         return None
     representatives.update(turn.session, rep, "role", role, _actor(turn))
-    return "rep_name"
+    return "role_known"
 
 
 @recorder("helper_role")
-def role(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def role(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     representatives.update(turn.session, _rep(turn), "role", _first(value), _actor(turn))
     return None
 
 
 @recorder("helper_name")
-def name(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def name(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     representatives.update(turn.session, _rep(turn), "name", _first(value), _actor(turn))
     return None
 
 
 @recorder("helper_contact")
-def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def contact(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     given = _first(value)
     if given == values.THIS_NUMBER:
         # "This number": the phone of a text or a call ("sms:+447700900123"); a web chat has none to give.
@@ -59,26 +60,26 @@ def contact(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
         given = values.phone(number) if channel in ("sms", "voice") else None
         if given is None:
             turn.say("rep_contact_number")
-            return STAY
+            return "needs_number"
     representatives.update(turn.session, _rep(turn), "contact", given, _actor(turn))
     return None
 
 
 @recorder("joins")
-def joins(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def joins(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     representatives.update(turn.session, _rep(turn), "joins_meeting", value == "yes", _actor(turn))
     return None
 
 
 @recorder("on_behalf")
-def on_behalf(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def on_behalf(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     representatives.update(turn.session, _rep(turn), "on_behalf", value == "yes", _actor(turn))
     turn.say("thanks_helper")
     return None
 
 
 @recorder("helper_checked")
-def checked(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+def checked(turn: Act, value: object, extra: dict[str, str]) -> str | None:
     """After the read-back: yes keeps the details; no clears the name and contact and asks again, from the role."""
     if value == "yes":
         return None
@@ -86,13 +87,13 @@ def checked(turn: Turn, value: object, extra: dict[str, str]) -> str | None:
     for field in ("name", "contact"):
         representatives.update(turn.session, rep, field, None, _actor(turn))
     turn.say("rep_try_again")
-    return "rep_role"
+    return None
 
 
-def read_back(turn: Turn) -> None:
-    """ "You are Sam. You help them as: Family. We can contact you on 07700 900123. Is that right?" """
-    rep = _rep(turn)
-    language, channel = turn.language, turn.channel
+def read_back(session: Session, conversation: Conversation) -> str:
+    """ "You are Sam. You help them as: Family. We can contact you on 07700 900123." """
+    rep = representatives.start(session, conversation, f"representative:{conversation.channel}")
+    language, channel = conversation.language, conversation.channel
     parts = []
     if rep.name:
         parts.append(channel_text("reps.readback_name", language, channel, name=rep.name))
@@ -104,4 +105,4 @@ def read_back(turn: Turn) -> None:
         parts.append(channel_text("reps.readback_contact", language, channel, contact=contact))
     else:
         parts.append(channel_text("reps.readback_no_contact", language, channel))
-    turn.say("rep_readback", details=" ".join(parts))
+    return " ".join(parts)

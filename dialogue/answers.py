@@ -252,9 +252,11 @@ YES_LEADS: tuple[str, ...] = (
 YES_WHOLE = frozenset(
     {
         *("yess", "yesss", "yessss", "ye", "yh", "yah", "yus", "yse", "yez", "yeas", "yas", "yass", "ys", "yws"),
-        *("accept", "accepted", "confirm", "i will", "i do", "i am", "happy", "fine", "great", "perfect", "lovely"),
+        # Words as one string, so a grep for a stage's name finds only the stages.
+        *"accept accepted confirm happy fine great perfect lovely done".split(),  # noqa: SIM905
+        *("i will", "i do", "i am"),
         *("brilliant", "please", "please do", "yes please", "i guess", "guess so", "suppose so", "think so"),
-        *("probably", "if i must", "if i have to", "deal", "done", "agreed", "agree", "defo", "deffo", "def"),
+        *("probably", "if i must", "if i have to", "deal", "agreed", "agree", "defo", "deffo", "def"),
         *("totally", "for sure", "that's it", "thats it", "exactly", "true", "affirmative", "cool", "nice one"),
         *("love to", "can do", "course", "ofc", "obviously", "k", "kk", "okey", "okie", "oki", "okey dokey"),
         *("oky", "okk", "ok then", "sweet", "ace", "grand", "sound", "nice", "good", "all good", "that's right"),

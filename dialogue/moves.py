@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from actions.consent import current_state
-from actions.preferences import read_back as prefs_read_back
-from actions.representatives import read_back as rep_read_back
-from dialogue.stages import FLOW, STAGES, Kind, Stage, stage
+from dialogue.stages import DONE, FLOW, Consent, Kind, Stage, stage
 from dialogue.turn import Turn
 from easyread.dates import spoken_datetime
-from server.domain import conversations, reconfirm
-from server.domain.conversations import Position
 
 Say = Callable[[Turn], None]
 
@@ -23,10 +18,10 @@ def here(turn: Turn) -> Stage:
 def go(turn: Turn, to: Stage, asking: bool = True, resume: Stage | None = None) -> None:
     """Move to a stage and ask its question; the pending answer stays only for its read-back (and while a call
     back is offered before that read-back is answered)."""
-    pending = turn.conversation.pending_answer if to.name in ("confirm", "ring_back") else None
+    pending = turn.conversation.pending_answer if to.keeps_pending else None
     # The position's step is where a read-back of a wish to stop goes back to.
     step = FLOW.index(resume) if resume is not None else 0
-    conversations.move(turn.session, turn.conversation, Position(to.name, step, pending))
+    turn.port.move(to.name, step, pending)
     if asking and not to.ended:
         ask(turn)
 
@@ -34,7 +29,7 @@ def go(turn: Turn, to: Stage, asking: bool = True, resume: Stage | None = None) 
 def resume_stage(turn: Turn) -> Stage:
     """Where to go back to after a wish to stop that was not meant."""
     step = turn.conversation.explain_step
-    return FLOW[step] if 0 <= step < len(FLOW) and FLOW[step].name != "confirm_stop" else STAGES["done"]
+    return FLOW[step] if 0 <= step < len(FLOW) and FLOW[step].consent is not Consent.STOP else DONE
 
 
 def ask(turn: Turn, after_question: bool = False) -> None:
@@ -58,22 +53,31 @@ def _readback(turn: Turn) -> None:
 
 
 def _reconfirm(turn: Turn) -> None:
-    meeting = reconfirm.pending_meeting(turn.session, turn.case.id)
+    meeting = turn.port.pending_meeting()
     if meeting is None:
-        go(turn, STAGES["done"], asking=False)
+        go(turn, DONE, asking=False)
         turn.say("already_given")
         return
-    turn.say("reconfirm_ask", when=spoken_datetime(meeting.at, turn.language))
+    turn.say("reconfirm_ask", when=spoken_datetime(meeting, turn.language))
 
 
 def _ended(turn: Turn) -> None:
-    turn.say("already_given" if current_state(turn) == "given" else "after_stop")
+    turn.say("already_given" if turn.port.consent_state() == "given" else "after_stop")
+
+
+def _prefs(turn: Turn) -> None:
+    turn.say("prefs_readback", summary=turn.port.prefs_summary())
+
+
+def _helper(turn: Turn) -> None:
+    """ "You are Sam. You help them as: Family. We can contact you on 07700 900123. Is that right?" """
+    turn.say("rep_readback", details=turn.port.helper_details())
 
 
 PROMPTERS: dict[str, Say] = {
     "readback": _readback,
-    "prefs_readback": prefs_read_back,
-    "rep_readback": rep_read_back,
+    "prefs_readback": _prefs,
+    "rep_readback": _helper,
     "reconfirm_ask": _reconfirm,
     "already_given": _ended,
     "after_stop": _ended,

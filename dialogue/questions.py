@@ -76,13 +76,13 @@ _ASKS = re.compile(
 # "Why not" alone is a yes; "what" or "pardon" alone asks to hear it again, not a question about case tracking.
 _NOT_A_QUESTION = re.compile(r"^(?:(?:oh|well|ok|okay|so)[ ,]+)?(?:why not|what|wat|eh|pardon|sorry what|co)$")
 # A request where we ask how someone would like to meet: "can you ring me", "could I have an interpreter",
-# "would it be ok to meet on Tuesday", "how about mornings". Its choice is the answer.
+# "would it be ok to meet on Tuesday", "how about mornings", "czy może przyjść ktoś...". Its choice is the answer.
 _REQUEST = re.compile(
     r"^(?:(?:so|ok|okay|well|then|um|erm|a|to)[ ,]+)*(?:"
     r"(?:can|could|would|will|may) (?:you|u|ya|i|we|someone|somebody|it|they|the meeting)\b"
     r"|(?:how|what) about\b|how's about|hows about"
-    r"|(?:czy )?(?:mozecie|mozna|moge|mozemy|moze(?: pan| pani)?|dacie rade)\b"
-    r"|(?:a )?(?:moze|co powiecie na)\b"
+    r"|(?:czy )?(?:mozecie|mozna|moge|mozemy|moze pan|moze pani|dacie rade)\b"
+    r"|(?:a |czy )?(?:moze|co powiecie na)\b"
     r")"
 )
 

@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dialogue import answers, questions, values
-from dialogue.stages import Kind, Stage
+from dialogue import answers, questions, safety, values
+from dialogue.stages import WHO, Consent, Kind, Stage
 from easyread.languages import fold, requested
-from server import safety
 
 # Single-word opt-outs (Twilio's list) always stop, whatever the model makes of them.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
@@ -32,7 +31,8 @@ PAYLOAD_ANSWERS = {"/affirm": "yes", "/deny": "no", "/unsure": "unsure"}
 PAYLOAD_MOVES = {"/continue": "next", "/repeat": "repeat", "/request_human": "human", "/stop": "stop"}
 PAYLOAD_WHO = {"/identify_self": "self", "/identify_helper": "helper"}
 QUESTION_PREFIX = "ask_"
-# A choice's button sends "<field>:<value>", several for several choices ("day:monday day:friday").
+# A choice's button sends "<field>:<value>", several for several choices ("day:monday day:friday"): what it sends
+# is a choice, never a question ("how" starts "how:phone").
 CHOICE_PAYLOAD = re.compile(r"(?:[a-z_]+:[a-z0-9_]+\s*)+")
 
 
@@ -131,7 +131,7 @@ def _asks(stage: Stage, words: str) -> bool:
     their choice, and is their answer."""
     if words.startswith("/") or CHOICE_PAYLOAD.fullmatch(words) or not questions.asks(words):
         return False  # a button ("/affirm", "how:phone") is never a question
-    if stage.kind is Kind.CHOICE and stage.name.startswith("pref_") and questions.requests(words):
+    if stage.kind is Kind.CHOICE and stage.meeting and questions.requests(words):
         return not answers.choices(words, stage.payload, stage.choices)
     return True
 
@@ -178,7 +178,7 @@ def _answer(stage: Stage, words: str, language: str, nlu: Understanding, consent
             return early
     if stage.kind is Kind.CHOICE:
         chosen = _choice(stage, words, language, nlu)
-        if chosen is None and not consented and stage.name == "who":
+        if chosen is None and not consented and stage is WHO:
             return _early(words, language, nlu)
         return chosen
     return None
@@ -216,12 +216,12 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
     if words in PAYLOAD_ANSWERS and PAYLOAD_ANSWERS[words] in {"yes", "no"} | ({"unsure"} & set(stage.goes)):
         return Reading(Move.ANSWER, PAYLOAD_ANSWERS[words])
     correction = answers.corrected(words)
-    if correction is not None and stage.consent == "confirm":
+    if correction is not None and stage.consent is Consent.READBACK:
         # "No wait, I meant no" at "You said YES. Is that right?": the answer is now the one they corrected to.
         return Reading(Move.ANSWER, "correct", extra={"to": correction})
-    if stage.consent == "confirm" and answers.refuses(words):
+    if stage.consent is Consent.READBACK and answers.refuses(words):
         return Reading(Move.ANSWER, "correct", extra={"to": "no"})
-    if stage.consent == "question" and answers.refuses(words):
+    if stage.consent is Consent.QUESTION and answers.refuses(words):
         return Reading(Move.ANSWER, "no")
     said = answers.said(words, language)
     if said == "later":
@@ -229,8 +229,8 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
         # read-back it is not right as read; elsewhere it is asked again.
         if "unsure" in stage.goes:
             return Reading(Move.ANSWER, "unsure")
-        return Reading(Move.ANSWER, "no") if stage.consent == "confirm" else Reading(Move.NOT_UNDERSTOOD)
-    if stage.consent == "question" and answers.wants_to_take_part(words):
+        return Reading(Move.ANSWER, "no") if stage.consent is Consent.READBACK else Reading(Move.NOT_UNDERSTOOD)
+    if stage.consent is Consent.QUESTION and answers.wants_to_take_part(words):
         # "I'd like to take part": read back like any yes before anything is recorded.
         return Reading(Move.ANSWER, "yes")
     if answers.is_skip(words) and "unsure" in stage.goes:
@@ -249,7 +249,7 @@ def _yes_no(stage: Stage, words: str, language: str, nlu: Understanding) -> Read
 
 
 def _choice(stage: Stage, words: str, language: str, nlu: Understanding) -> Reading | None:
-    if words in PAYLOAD_WHO and stage.name in ("start", "who"):
+    if words in PAYLOAD_WHO and (stage.kind is Kind.START or stage is WHO):
         return Reading(Move.ANSWER, [PAYLOAD_WHO[words]])
     if stage.skippable and answers.is_skip(words):
         return Reading(Move.ANSWER, [])
@@ -281,13 +281,11 @@ def doubtful(stage: Stage, words: str) -> bool:
     than the answer, or a value that does not pass its check: only the model can tell what it is instead."""
     if stage.kind is Kind.CONTACT:
         return values.contact(words) is None
-    if stage.name in NAME_STAGES and values.name(words) is None:
+    if stage.expects == "name" and values.name(words) is None:
         return True
-    return words.strip().endswith("?") or (stage.name != "pref_language" and requested(words) is not None)
+    return words.strip().endswith("?") or (stage.expects != "language" and requested(words) is not None)
 
 
-# Free-text stages whose answer is a person's name.
-NAME_STAGES = frozenset({"rep_name"})
 # Where the model's question intent on its own (no "?", no question words) makes free text a question.
 SURE_QUESTION = 0.8
 
@@ -302,12 +300,12 @@ def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
         return Reading(Move.ANSWER, contact) if contact is not None else None
     name, confidence = nlu.top
     asking = name.startswith(QUESTION_PREFIX) and confidence >= MOVE_CONFIDENCE
-    if stage.name in NAME_STAGES:
+    if stage.expects == "name":
         person = values.name(words)
         return Reading(Move.ANSWER, person) if person is not None and not (asking and "?" in words) else None
     if asking and (words.endswith("?") or confidence >= SURE_QUESTION):
         return None
-    if stage.name != "pref_language" and requested(words) and name == "change_language":
+    if stage.expects != "language" and requested(words) and name == "change_language":
         return None
     if stage.empty == "none" and answers.is_none(words):
         return Reading(Move.ANSWER, None)

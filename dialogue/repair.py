@@ -12,41 +12,37 @@
 - repeat: the stage is asked again.
 - chitchat: "thanks", "hello", "ok" are answered briefly, then the stage again.
 - cannot handle: sorry once; sorry in other words with the choices; then a person. Never the same words 3 times.
-- internal error: server/dialogue.py says sorry, keeps the message and changes nothing.
+- internal error: dialogue/run.py says sorry, keeps the message and changes nothing.
 - not sure who is calling: on a call we did not place, a consent answer waits for a call back to the number on file.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from actions.consent import current_state, hand_off, stop_now
 from dialogue.moves import ask, go
 from dialogue.reading import Move, Reading
-from dialogue.stages import STAGES, Kind, Stage
+from dialogue.stages import CONSENT_QUESTION, CONSENT_READBACK, RING_BACK, STOP_READBACK, STOPPED, Kind, Stage
 from dialogue.turn import Turn
 from easyread.dates import spoken_date
 from easyread.languages import available
 from easyread.render import QUESTIONS
-from server.domain import conversations, timeliness
-from server.settings import get_settings
 
 
 def handle(turn: Turn, now: Stage, reading: Reading, consented: bool) -> None:
     move = reading.move
     if move is Move.STOP:
-        stop_now(turn)
-        go(turn, STAGES["stopped"], asking=False)
+        state = turn.port.stop_now(turn)
+        turn.say("stop_withdrawn" if state == "withdrawn" else "stop_declined")
+        go(turn, STOPPED, asking=False)
     elif move is Move.DISTRESS:
-        hand_off(turn, "distress", urgent=True)
+        turn.port.hand_off("distress", urgent=True)
         turn.say("safety")
     elif move is Move.HUMAN:
-        hand_off(turn, "asked")
+        turn.port.hand_off("asked")
         turn.say("handoff")
         ask(turn, after_question=True)
     elif move is Move.EARLY_YES:
         turn.say("consent_facts")
-        go(turn, STAGES["ask_consent"])
+        go(turn, CONSENT_QUESTION)
     elif move is Move.REFUSAL:
         refusal(turn, now, consented)
     elif move is Move.QUESTION and reading.value == "out_of_scope":
@@ -69,30 +65,29 @@ def handle(turn: Turn, now: Stage, reading: Reading, consented: bool) -> None:
 
 def refusal(turn: Turn, now: Stage, consented: bool) -> None:
     """ "I don't want to take part": heard from any stage, and always read back before it is recorded."""
-    state = current_state(turn)
+    state = turn.port.consent_state()
     if state in ("declined", "withdrawn"):
         turn.say("stop_declined" if state == "declined" else "stop_withdrawn")
-        go(turn, STAGES["stopped"], asking=False)
+        go(turn, STOPPED, asking=False)
     elif consented:
-        go(turn, STAGES["confirm_stop"], resume=now if now.name != "confirm_stop" else None)
+        go(turn, STOP_READBACK, resume=now if now is not STOP_READBACK else None)
     else:
         turn.conversation.pending_answer = "no"
-        go(turn, STAGES["confirm"])
+        go(turn, CONSENT_READBACK)
 
 
 def ring_back(turn: Turn, now: Stage) -> None:
     """A consent answer on a call we did not place: offer to ring the number on file and take it on that call."""
-    go(turn, STAGES["ring_back"], resume=now)
+    go(turn, RING_BACK, resume=now)
 
 
 def question(turn: Turn, topic: str) -> None:
     if topic == "contact_when":
-        by = timeliness.contact_by(turn.session, turn.case, datetime.now(UTC))
-        turn.say("answer_contact_when", by=spoken_date(by, turn.language))
+        turn.say("answer_contact_when", by=spoken_date(turn.port.contact_by(), turn.language))
     elif topic == "is_real":
-        turn.say("answer_is_real", helpline=get_settings().helpline_number)
+        turn.say("answer_is_real", helpline=turn.port.helpline)
     elif topic == "how_long":
-        turn.say("answer_how_long", minutes=get_settings().talk_minutes)
+        turn.say("answer_how_long", minutes=turn.port.talk_minutes)
     elif topic in QUESTIONS:
         turn.say(f"answer_{topic}")
     else:
@@ -105,7 +100,7 @@ def language(turn: Turn, code: str | None) -> None:
         # "Another language please": offer the ones we speak; other languages need an interpreter and a person.
         turn.say("choose_language")
         return
-    conversations.set_language(turn.session, turn.conversation, code, actor=turn.actor)
+    turn.port.set_language(code)
     turn.say("language_changed")
     ask(turn)
 
@@ -124,10 +119,10 @@ def chitchat(turn: Turn, now: Stage, said: str) -> None:
 def not_understood(turn: Turn, now: Stage, first: str = "not_understood") -> None:
     """Sorry once; sorry in other words, with what they can say; the third time a person takes over."""
     turn.understood = False
-    times = conversations.note_understood(turn.session, turn.conversation, understood=False)
+    times = turn.port.note_understood(False)
     if times >= 3:
-        hand_off(turn, "not_understood")
-        conversations.note_understood(turn.session, turn.conversation, understood=True)
+        turn.port.hand_off("not_understood")
+        turn.port.note_understood(True)
         turn.say("not_understood_twice")
         return
     if times == 2:

@@ -2,10 +2,14 @@
 
 A stage asks with one or more messages (response names in easyread/, without "utter_"). Its kind says what it
 waits for: yes or no, one (or several) of its choices, free text, a phone number or an email, "ok" to carry on.
-`goes` names the next stage for each answer ("*" for any answer). What an answer records is in `records`, the
-name of a function in actions/ (actions.RECORDERS), which may also choose the next stage (a helper who already
-said "I'm her daughter" skips the question about who they are). Going off this path (a question, "say that
-again", a correction, not understood, a person) is handled once for every stage, in dialogue/repair.py.
+What an answer records is in `records`, the name of a recorder the use-case side runs (actions.RECORDERS). A
+recorder returns a fact, an outcome key ("given", "declined", "corrected", "role_known", "needs_language"...), or
+None; `goes` then names the next stage for that outcome, else for the answer itself, else for any answer ("*").
+So this file alone says where a conversation goes: STAY keeps the stage (what the person needs was just said),
+RESUME goes back to where the person was before a read-back of a wish to stop or an offer to ring back, and
+RESUME_QUIETLY does so without asking (the call is ending). Going off this path (a question, "say that again",
+a correction, not understood, a person) is handled once for every stage, in dialogue/repair.py, which moves only
+to the stages named at the bottom of this file.
 """
 
 from __future__ import annotations
@@ -24,6 +28,15 @@ class Kind(StrEnum):
     TEXT = "text"  # free text, kept as typed
     CONTACT = "contact"  # a phone number or an email, kept as typed
     END = "end"  # nothing asked: the conversation is over, or waits for the team
+
+
+class Consent(StrEnum):
+    """What a yes or no about consent itself is answering."""
+
+    QUESTION = "question"  # do you agree to take part?
+    READBACK = "readback"  # you said yes (or no): is that right?
+    STOP = "stop"  # you want to stop taking part: is that right?
+    RECHECK = "recheck"  # the check before the meeting: do you still want to talk with us?
 
 
 @dataclass(frozen=True)
@@ -45,11 +58,24 @@ class Stage:
     yes_means: str | None = None
     # A yes or no about consent itself: the question, its read-back, a withdrawal's read-back, the check before
     # the meeting. Such an answer needs a sure reading (and, by phone, a key press at a read-back).
-    consent: str | None = None
+    consent: Consent | None = None
     # Said on leaving the stage by its answer, before the next stage's question (the explanation's last part).
     then_says: tuple[str, ...] = ()
     # Nothing is being asked: after a question or small talk the stage is not asked again.
     ended: bool = False
+    # A question about how they would like to meet (a wish for an expert by experience is heard at any of them).
+    meeting: bool = False
+    # What free text must be: "name" (a person's name), "language" (a language's name, never a wish to talk in it).
+    expects: str = ""
+    # The answer waiting for its read-back stays while the person is at this stage.
+    keeps_pending: bool = False
+
+
+# Targets in `goes` that are no stage: stay (having said enough), or go back to where the person was.
+STAY = "=stay"
+RESUME = "=resume"
+RESUME_QUIETLY = "=resume_quietly"
+MOVES = frozenset((STAY, RESUME, RESUME_QUIETLY))
 
 
 HELPER_WORDS = tuple(word for words in answers.ROLE_WORDS.values() for word in words)
@@ -80,7 +106,8 @@ FLOW: tuple[Stage, ...] = (
         payload="who",
         intents={"self": "identify_self", "helper": "identify_helper"},
         yes_means="self",
-        goes={"self": "explain_1", "helper": "rep_role"},
+        # A helper who already said "I'm her daughter" is not asked who they are.
+        goes={"self": "explain_1", "helper": "rep_role", "role_known": "rep_name"},
         records="helper_starts",
     ),
     # Someone helping: who they are to the person, their name, how to reach them, and what they do for them.
@@ -93,13 +120,22 @@ FLOW: tuple[Stage, ...] = (
         goes={"*": "rep_name"},
         records="helper_role",
     ),
-    Stage("rep_name", ("ask_rep_name",), Kind.TEXT, skippable=True, goes={"*": "rep_contact"}, records="helper_name"),
+    Stage(
+        "rep_name",
+        ("ask_rep_name",),
+        Kind.TEXT,
+        skippable=True,
+        expects="name",
+        goes={"*": "rep_contact"},
+        records="helper_name",
+    ),
     Stage(
         "rep_contact",
         ("ask_rep_contact",),
         Kind.CONTACT,
         skippable=True,
-        goes={"*": "rep_check"},
+        # "This number" on a web chat, which has no number to give: asked for one.
+        goes={"*": "rep_check", "needs_number": STAY},
         records="helper_contact",
     ),
     # The helper's details read back once, in one message: a slip costs one turn, not a wrong record.
@@ -137,17 +173,21 @@ FLOW: tuple[Stage, ...] = (
         "ask_consent",
         ("ask_consent",),
         Kind.YES_NO,
-        goes={"yes": "confirm", "no": "confirm", "unsure": "ask_consent"},
+        # Not sure: noted, and they hear they can answer later; the question is not asked again at once.
+        goes={"yes": "confirm", "no": "confirm", "unsure": STAY},
         records="consent_answer",
-        consent="question",
+        consent=Consent.QUESTION,
     ),
     Stage(
         "confirm",
         ("readback",),
         Kind.YES_NO,
-        goes={"yes": "pref_how", "no": "ask_consent", "correct": "confirm"},
+        # "No, that is not right": the question again. "No wait, I meant no": the new answer read back.
+        goes={"given": "pref_how", "declined": "stopped", "withdrawn": "stopped", "no": "ask_consent"}
+        | {"corrected": "confirm"},
         records="consent_confirmed",
-        consent="confirm",
+        consent=Consent.READBACK,
+        keeps_pending=True,
     ),
     # How they would like to meet: every question can be skipped, every answer is saved at once.
     Stage(
@@ -157,8 +197,9 @@ FLOW: tuple[Stage, ...] = (
         choices=answers.HOW_WORDS,
         payload="how",
         skippable=True,
+        meeting=True,
         goes={"*": "pref_support"},
-        records="pref_how",
+        records="meet_how",
     ),
     Stage(
         "pref_support",
@@ -169,16 +210,20 @@ FLOW: tuple[Stage, ...] = (
         many=True,
         skippable=True,
         empty="none",
-        goes={"*": "pref_days", "interpreter": "pref_language"},
-        records="pref_support",
+        meeting=True,
+        # The interpreter's language is asked only when an interpreter is wanted.
+        goes={"*": "pref_days", "needs_language": "pref_language"},
+        records="meet_support",
     ),
     Stage(
         "pref_language",
         ("ask_language",),
         Kind.TEXT,
         skippable=True,
+        meeting=True,
+        expects="language",
         goes={"*": "pref_days"},
-        records="pref_language",
+        records="meet_language",
     ),
     Stage(
         "pref_days",
@@ -189,8 +234,9 @@ FLOW: tuple[Stage, ...] = (
         many=True,
         skippable=True,
         empty="any",
+        meeting=True,
         goes={"*": "pref_times"},
-        records="pref_days",
+        records="meet_days",
     ),
     Stage(
         "pref_times",
@@ -201,8 +247,9 @@ FLOW: tuple[Stage, ...] = (
         many=True,
         skippable=True,
         empty="any",
+        meeting=True,
         goes={"*": "pref_avoid"},
-        records="pref_times",
+        records="meet_times",
     ),
     Stage(
         "pref_avoid",
@@ -210,8 +257,9 @@ FLOW: tuple[Stage, ...] = (
         Kind.TEXT,
         skippable=True,
         empty="none",
+        meeting=True,
         goes={"*": "pref_contact"},
-        records="pref_avoid",
+        records="meet_avoid",
     ),
     Stage(
         "pref_contact",
@@ -220,20 +268,37 @@ FLOW: tuple[Stage, ...] = (
         choices=answers.CONTACT_WORDS,
         payload="contact",
         skippable=True,
+        meeting=True,
         goes={"*": "pref_confirm"},
-        records="pref_contact",
+        records="meet_contact",
     ),
     Stage(
         "pref_confirm",
         ("prefs_readback",),
         Kind.YES_NO,
+        meeting=True,
         goes={"yes": "done", "no": "pref_how"},
         records="prefs_confirmed",
     ),
     # A wish to stop the model heard in other words is read back first; recorded only when it is confirmed.
-    Stage("confirm_stop", ("stop_readback",), Kind.YES_NO, records="stop_confirmed", consent="stop"),
+    Stage(
+        "confirm_stop",
+        ("stop_readback",),
+        Kind.YES_NO,
+        goes={"withdrawn": "stopped", "*": RESUME},
+        records="stop_confirmed",
+        consent=Consent.STOP,
+    ),
     # On a call we did not place, a consent answer waits: we ring the number on file and take it on that call.
-    Stage("ring_back", ("ring_back_offer",), Kind.YES_NO, records="ring_back"),
+    # Yes: the call ends, and the question comes on the call we make. No: back to the question.
+    Stage(
+        "ring_back",
+        ("ring_back_offer",),
+        Kind.YES_NO,
+        goes={"ringing": RESUME_QUIETLY, "*": RESUME},
+        records="ring_back_answer",
+        keeps_pending=True,
+    ),
     # The check a day or two before the meeting (capacity can change).
     Stage(
         "reconfirm",
@@ -241,11 +306,26 @@ FLOW: tuple[Stage, ...] = (
         Kind.YES_NO,
         goes={"yes": "done", "no": "stopped"},
         records="reconfirmed",
-        consent="reconfirm",
+        consent=Consent.RECHECK,
     ),
     # Consent given and preferences saved (or the team has it from here), or the person said no or stop.
-    Stage("done", ("already_given",), Kind.YES_NO, records="changed_mind", ended=True),
-    Stage("stopped", ("after_stop",), Kind.YES_NO, records="changed_mind", ended=True),
+    # A yes after a no or a stop is read back before anything changes; a yes when it is given is said so.
+    Stage(
+        "done",
+        ("already_given",),
+        Kind.YES_NO,
+        goes={"changed_mind": "confirm", "already_given": STAY},
+        records="changed_mind",
+        ended=True,
+    ),
+    Stage(
+        "stopped",
+        ("after_stop",),
+        Kind.YES_NO,
+        goes={"changed_mind": "confirm", "already_given": STAY},
+        records="changed_mind",
+        ended=True,
+    ),
 )
 
 STAGES = {stage.name: stage for stage in FLOW}
@@ -264,11 +344,27 @@ NOTICE = (
 
 
 # Read-backs answered by a key on the phone, so a misheard word is never recorded.
-KEYS_ONLY = frozenset(s.name for s in FLOW if s.consent in ("confirm", "stop"))
+KEYS_ONLY = frozenset(s.name for s in FLOW if s.consent in (Consent.READBACK, Consent.STOP))
 # Answers here change consent: on a call we cannot be sure of, they wait for the call back.
-RECORDS_CONSENT = frozenset(s.name for s in FLOW if s.consent in ("confirm", "stop", "reconfirm"))
+RECORDS_CONSENT = frozenset(s.name for s in FLOW if s.consent in (Consent.READBACK, Consent.STOP, Consent.RECHECK))
+
+
+# Where going off the path leads (dialogue/repair.py, engine.py, moves.py): named here, so no other module
+# writes a stage's name.
+FIRST = STAGES["start"]
+WHO = STAGES["who"]
+CONSENT_QUESTION = STAGES["ask_consent"]
+CONSENT_READBACK = STAGES["confirm"]
+STOP_READBACK = STAGES["confirm_stop"]
+RING_BACK = STAGES["ring_back"]
+DONE = STAGES["done"]
+# The check before the meeting: the team's job asks it by text, and the reply is read at this stage.
+RECHECK = STAGES["reconfirm"]
+STOPPED = STAGES["stopped"]
+# Stages a conversation ends in: reaching one of them during a call ends the call.
+ENDED = frozenset(s.name for s in FLOW if s.ended)
 
 
 def stage(name: str) -> Stage:
     """The stage of this name; a name this version does not know starts the conversation again."""
-    return STAGES.get(OLD_NAMES.get(name, name), STAGES["start"])
+    return STAGES.get(OLD_NAMES.get(name, name), FIRST)

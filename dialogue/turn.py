@@ -1,20 +1,15 @@
-"""One turn of a conversation: who it is with, what they said, and the messages the bot says back."""
+"""One turn of a conversation: the port to the world, what the person said, and the messages said back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
-from server.domain import councils
-from server.domain.models import Case, Conversation
+from dialogue.port import Conversation, Port
 
 
 @dataclass
 class Turn:
-    session: Session
-    conversation: Conversation
-    case: Case
+    port: Port
     # What the person typed or said (or the button's payload).
     text: str = ""
     responses: list[dict[str, object]] = field(default_factory=list)
@@ -26,9 +21,13 @@ class Turn:
     ring_back: bool = False
 
     @property
+    def conversation(self) -> Conversation:
+        return self.port.conversation
+
+    @property
     def council_name(self) -> str:
         """Read only when said (the greeting): most turns never need it."""
-        return councils.get(self.session, self.case.council_id).name
+        return self.port.council_name()
 
     @property
     def channel(self) -> str:
@@ -37,10 +36,6 @@ class Turn:
     @property
     def language(self) -> str:
         return self.conversation.language
-
-    @property
-    def actor(self) -> str:
-        return f"person:{self.channel}"
 
     def say(self, name: str, **args: object) -> None:
         self.responses.append({"response": f"utter_{name}", **args})

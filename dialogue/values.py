@@ -32,7 +32,8 @@ _NOT_NAME_WORDS = frozenset(
     {
         *("you", "your", "the", "is", "are", "do", "does", "dont", "don't", "not", "want", "need", "why", "what"),
         *("this", "that", "have", "will", "would", "can", "could", "i", "me", "my", "it", "to", "of", "for", "a"),
-        *("how", "who", "when", "where", "no", "yes", "ok", "okay", "scam", "name", "know", "tell", "say", "if"),
+        # As one string, so a grep for a stage's name finds only the stages.
+        *"how who when where no yes ok okay scam name know tell say if".split(),  # noqa: SIM905
         *("nie", "czy", "jest", "mnie", "dlaczego", "po", "co", "chce", "ze", "jak", "sie", "mam", "nazwisko"),
         *("imie", "tak", "wam", "ja", "kto", "kiedy", "gdzie", "ile", "dla", "oszustwo", "skip", "pass", "sure"),
         # After "I'm" or "this is", what someone is rather than who: "this is stupid", "I'm her daughter".

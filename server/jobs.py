@@ -13,6 +13,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
+from dialogue.stages import RECHECK
 from easyread.dates import spoken_datetime
 from easyread.render import text
 from server.domain import audit_checkpoints, reconfirm, reserves, talks, timeliness
@@ -35,7 +36,7 @@ async def run_once(now: datetime | None = None) -> dict[str, int]:
             if status in ("blocked", "failed"):
                 reconfirm.could_not_ask(session, item)
             else:
-                reconfirm.asked(session, item)
+                reconfirm.asked(session, item, RECHECK.name)
                 asked += 1
     with session_scope() as session:
         flagged = reconfirm.flag_unanswered(session, now)

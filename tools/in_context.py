@@ -17,14 +17,15 @@ import yaml
 
 from dialogue import answers
 from dialogue.reading import NO_MODEL, Move, Reading, Understanding, doubtful, read
-from dialogue.stages import STAGES, Kind, Stage
+from dialogue.stages import DONE, FLOW, STAGES, Consent, Kind, Stage
 from easyread.render import QUESTIONS
 from tools.model import ROOT
 
 TRIPLES_DIR = ROOT / "tests" / "nlu"
-# Stages reached only once consent is given: a no there is a withdrawal, read back first.
-CONSENTED = ("pref_", "reconfirm", "done")
-# Read without the model, these are all they can be (as server/dialogue.py's SURE_MOVES).
+# Stages reached only once consent is given (the meeting questions, the check before the meeting, done): a no
+# there is a withdrawal, read back first.
+CONSENTED = frozenset(s.name for s in FLOW if s.meeting or s.consent is Consent.RECHECK or s is DONE)
+# Read without the model, these are all they can be (as dialogue/run.py's SURE_MOVES).
 SURE = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 KINDS = ("start", "step", "yes_no", "choice", "text", "contact")
 # An explicit negation, told apart here without the reader's own word lists: "not", "never", "no way", "wcale nie".
@@ -73,7 +74,7 @@ def triples(language: str) -> list[Triple]:
 
 
 def needs_model(stage: Stage, text: str, language: str, consented: bool) -> bool:
-    """As server.dialogue.needs_model decides, for a conversation at this stage (no button, no invite code)."""
+    """As dialogue.run.needs_model decides, for a conversation at this stage (no button, no invite code)."""
     if stage.kind is Kind.START and len(text.split()) <= 2 and "?" not in text:
         return False
     reading = read(stage, text, language, NO_MODEL, consented)
@@ -86,7 +87,7 @@ def needs_model(stage: Stage, text: str, language: str, consented: bool) -> bool
 
 def reading_of(triple: Triple, language: str, parse: Parse) -> Reading:
     stage = STAGES[triple.stage]
-    consented = triple.stage.startswith(CONSENTED)
+    consented = triple.stage in CONSENTED
     nlu = parse(answers.after_pause(triple.text)) if needs_model(stage, triple.text, language, consented) else NO_MODEL
     return read(stage, triple.text, language, nlu, consented)
 

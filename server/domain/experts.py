@@ -25,23 +25,19 @@ def wanted_for(session: Session, case_id: int) -> bool:
     return wanted(session.get(Preferences, case_id))
 
 
-def note_wish(session: Session, case_id: int, actor: str, stage: str) -> None:
-    """Heard in the person's own words at a meeting question: added to `support`. Heard before the question about
-    help, it is kept whatever they answer there (the answer would otherwise replace `support`)."""
+def note_wish(session: Session, case_id: int, actor: str, stage: str, before_support: bool) -> None:
+    """Heard in the person's own words at a meeting question (`stage`, kept in the audit): added to `support`.
+    Heard before the question about help is answered (`before_support`), it is kept whatever they answer there (the
+    answer would otherwise replace `support`)."""
     prefs = session.get(Preferences, case_id)
     if prefs is None:
         prefs = Preferences(case_id=case_id, how=[], support=[], days=[], times=[])
         session.add(prefs)
     if WISH not in (prefs.support or []):
         prefs.support = sorted({*(prefs.support or []), WISH})
-    prefs.expert_wish_pending = stage in BEFORE_SUPPORT
+    prefs.expert_wish_pending = before_support
     session.flush()
     audit.append(session, actor, "preferences.expert_wish", case_id, {"stage": stage})
-
-
-# The meeting questions asked before the answer to the question about help (which sets `support`): that question
-# itself is asked again after the wish is noted.
-BEFORE_SUPPORT = ("pref_how", "pref_support")
 
 
 def counts(session: Session, council_id: int) -> dict[str, int]:

@@ -52,8 +52,8 @@ def due(session: Session, now: datetime) -> list[Due]:
     return found
 
 
-def asked(session: Session, item: Due) -> None:
-    """The question went out: their next text is read as the answer to it."""
+def asked(session: Session, item: Due, stage: str) -> None:
+    """The question went out: their next text is read as the answer to it, at `stage` (the dialogue names it)."""
     meeting = session.get(Meeting, item.meeting_id)
     if meeting is None:
         return
@@ -63,7 +63,7 @@ def asked(session: Session, item: Due) -> None:
     case = session.get(Case, item.case_id)
     if conversation.case_id is None and case is not None:
         conversations.attach(session, conversation, case)
-    conversations.move(session, conversation, conversations.Position("reconfirm"))
+    conversations.move(session, conversation, conversations.Position(stage))
     audit.append(session, "system", "consent.reconfirm_asked", item.case_id, {"meeting_id": item.meeting_id})
 
 

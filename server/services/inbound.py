@@ -26,10 +26,12 @@ from functools import partial
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from actions import port
+from dialogue import run as dialogue
+from dialogue import safety
 from dialogue.reading import NO_MODEL, Understanding, is_stop, keyword
 from easyread.render import Rendered, render
 from easyread.render import text as words
-from server import dialogue, safety
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, db, invite_codes, outbound
 from server.domain.conversations import LinkResult
@@ -210,7 +212,7 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
         if safety.suggests_risk(text):
             # Harm or distress from someone we cannot place yet: the safe reply still comes first.
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
-    elif heard.nlu is None and not text.startswith("/") and dialogue.needs_model(session, conversation, text):
+    elif heard.nlu is None and not text.startswith("/") and dialogue.needs_model(port.of(session, conversation), text):
         # (A button's payload never needs the model: not read twice to find that out.)
         pending = ForRasa(
             stored.id,
@@ -251,7 +253,7 @@ def _answer(
     verified: bool,
     reply: Reply,
 ) -> None:
-    responses = dialogue.answer(session, conversation, text, nlu, verified)
+    responses = dialogue.answer(port.of(session, conversation), text, nlu, verified)
     conversations.mark_answered(session, stored)
     reply.ring_back = dialogue.rings_back(responses)
     reply.language, reply.stage = conversation.language, conversation.stage
@@ -264,7 +266,7 @@ def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understandin
     conversation = conversations.with_case(session, pending.conversation_id)
     if conversation is None or not conversations.claim(session, pending.message_id):
         return Answer([], pending.language)
-    responses = dialogue.answer(session, conversation, pending.text, nlu, pending.verified)
+    responses = dialogue.answer(port.of(session, conversation), pending.text, nlu, pending.verified)
     language = conversation.language
     messages = dialogue.rendered(responses, language, pending.channel)
     reply = Reply(messages, message_id=pending.message_id, language=language)
@@ -310,7 +312,7 @@ def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understandi
     conversation that has its case, or a number that is a case's (a stranger's words never reach Rasa), and not
     for words that plainly need no model (a button, a number, a lone "yes"); a parse started for nothing is
     dropped."""
-    if not dialogue.may_need_model(message.text):
+    if not dialogue.may_need_model(message.text, invite_codes.looks_like_code):
         return None
     if not _may_parse(message):
         return None

@@ -6,9 +6,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from actions import port
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL, Understanding
 from easyread.render import RESPONSES
-from server import dialogue
 from server.domain import conversations
 from server.domain.conversations import Position
 from server.domain.db import session_scope
@@ -38,7 +39,7 @@ class Chat:
         with session_scope() as session:
             conversation = conversations.get(session, self.sender)
             assert conversation is not None
-            responses = dialogue.answer(session, conversation, text, nlu)
+            responses = dialogue.answer(port.of(session, conversation), text, nlu)
         assert all(r["response"] in RESPONSES for r in responses), responses
         return responses
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from actions import port
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL, Move, Understanding, read
 from dialogue.stages import STAGES
-from server import dialogue
 from server.domain import conversations, representatives
 from server.domain.conversations import Position
 from server.domain.db import session_scope
@@ -121,7 +122,7 @@ def test_by_text_this_number_is_the_number_they_text_from(client: TestClient, wo
     with session_scope() as session:
         again = conversations.get(session, sender)
         assert again is not None
-        said = dialogue.answer(session, again, words, NO_MODEL)
+        said = dialogue.answer(port.of(session, again), words, NO_MODEL)
     assert [r["response"] for r in said] == ["utter_rep_readback"]
     assert "07700 900771" in str(said[0]["details"])
 

@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dialogue import answers
+from dialogue import run as dialogue
 from easyread.render import render
-from server import dialogue
 from server.domain import audit
 from server.domain.db import session_scope
 from tests.dialogue.chat import Chat

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dialogue.reading import NO_MODEL, Move, Understanding, read
-from dialogue.stages import FLOW, STAGES, Kind
+from dialogue.stages import FLOW, MOVES, RING_BACK, STAGES, STOP_READBACK, Kind
 from easyread.render import RESPONSES
 from server.domain.invite_codes import find_codes
 
@@ -142,15 +142,15 @@ def test_a_code_is_found_inside_a_sentence() -> None:
 
 
 def test_every_stage_is_reachable_and_every_message_it_says_exists() -> None:
-    reachable = {"start"}
+    # Only stages.py says where a conversation goes: its `goes`, and the stages it names for going off the path
+    # (a read-back of a wish to stop, an offer to ring back; the check before a meeting is started by the team).
+    reachable = {"start", STOP_READBACK.name, RING_BACK.name, "reconfirm"}
     for stage in FLOW:
         reachable |= set(stage.goes.values())
-    recorded_targets = {"rep_name", "confirm", "pref_how", "pref_language", "pref_days", "stopped", "done"}
-    recorded_targets |= {"ask_consent", "confirm_stop", "reconfirm", "ring_back"}
-    assert {s.name for s in FLOW} <= reachable | recorded_targets
+    assert {s.name for s in FLOW} == reachable - MOVES
     for stage in FLOW:
         for target in stage.goes.values():
-            assert target in STAGES, (stage.name, target)
+            assert target in STAGES or target in MOVES, (stage.name, target)
         for name in (*stage.asks, *stage.then_says):
             assert f"utter_{name}" in RESPONSES or name in ("readback",), (stage.name, name)
         if stage.kind is Kind.CHOICE:
@@ -250,6 +250,29 @@ def test_a_sign_language_interpreter_is_bsl_not_another_language(text: str, expe
 )
 def test_the_model_reads_the_words_after_a_pause(text: str, for_model: str) -> None:
     """A leading "no wait" pulls the model towards a no: it is asked about what follows."""
-    from server.dialogue import model_words
+    from dialogue.run import model_words
 
     assert model_words(text) == for_model
+
+
+@pytest.mark.parametrize(
+    ("stage", "payload", "value"),
+    [
+        ("pref_how", "how:phone", ["phone"]),
+        ("pref_days", "day:monday", ["monday"]),
+        ("pref_times", "time:morning", ["morning"]),
+    ],
+)
+def test_a_choice_button_is_its_choice_not_a_question(stage: str, payload: str, value: list[str]) -> None:
+    # "how:phone" starts with a question word; a click is still the choice it names.
+    found = read(STAGES[stage], payload, "en", NO_MODEL, consented=True)
+    assert (found.move, found.value) == (Move.ANSWER, value)
+
+
+def test_every_stage_records_through_a_recorder_that_exists() -> None:
+    # A stage names its recorder; the port runs it by that name, so a misspelt one would fail on a person's answer.
+    from actions import RECORDERS
+
+    named = {stage.records for stage in FLOW if stage.records}
+    assert named <= set(RECORDERS), named - set(RECORDERS)
+    assert set(RECORDERS) <= named, set(RECORDERS) - named

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from actions import port
+from dialogue import run as dialogue
 from dialogue.reading import NO_MODEL
-from server import dialogue
 from server.domain import conversations
 from server.domain.db import session_scope
 from tests.dialogue.chat import Chat
@@ -27,7 +28,7 @@ def unsure_of_them(chat: Chat, words: str) -> list[str]:
     with session_scope() as session:
         conversation = conversations.get(session, chat.sender)
         assert conversation is not None
-        responses = dialogue.answer(session, conversation, words, NO_MODEL, verified=False)
+        responses = dialogue.answer(port.of(session, conversation), words, NO_MODEL, verified=False)
     return [str(r["response"]) for r in responses]
 
 

@@ -225,3 +225,13 @@ def test_without_the_wish_nothing_is_marked(client: TestClient) -> None:
         f"/api/handoffs/{item['id']}/schedule", json={"at": "2099-03-03T14:00:00+00:00", "how": "phone"}, headers=team
     )
     assert booked.json()["meeting"]["expert_by_experience"] is False
+
+
+def test_the_dialogue_and_the_domain_name_the_wish_with_the_same_choice() -> None:
+    # The dialogue imports nothing from the server: it names the choice itself, and it must be the one kept.
+    from dialogue.answers import SUPPORT_WORDS
+    from dialogue.wishes import EXPERT
+    from server.domain.experts import WISH
+
+    assert EXPERT == WISH
+    assert EXPERT in SUPPORT_WORDS

@@ -12,11 +12,11 @@ the message to say again after a silence, and how many silences in a row. The re
 Rules of the phone:
 - Silence is never an answer and never reaches the dialogue: the first time the question is said again, the
   second time the person is offered a text instead and the call ends politely.
-- At a consent read-back (stage "confirm", or a wish to stop read back) a spoken answer counts only when it is a
-  plain yes or no that Twilio heard surely (its `Confidence` at least SPEECH_CONFIDENCE), as a key press does.
-  Anything less is asked for once more, by key or by saying it again; the second time a person is asked for
-  (the team rings back); the third time the call ends with that promise. No sentence is said 3 times running.
-  A spoken "stop" works at any point.
+- At a consent read-back (of the answer to the consent question, or of a wish to stop) a spoken answer counts
+  only when it is a plain yes or no that Twilio heard surely (its `Confidence` at least SPEECH_CONFIDENCE), as a
+  key press does. Anything less is asked for once more, by key or by saying it again; the second time a person
+  is asked for (the team rings back); the third time the call ends with that promise. No sentence is said 3
+  times running. A spoken "stop" works at any point.
 - A caller whose number is not a case's is told how to join by text, and the call ends.
 """
 
@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 from dialogue import answers, questions
 from dialogue.reading import asks_for_person, is_stop
-from dialogue.stages import KEYS_ONLY
+from dialogue.stages import ENDED, KEYS_ONLY
 from easyread import spoken
 from easyread.render import PAYLOADS, Rendered, text
 from server.channels.voice import twiml
@@ -42,8 +42,6 @@ from server.services import conversations, handoffs, inbound, texts
 from server.settings import get_settings
 
 CHANNEL = "voice"
-# Stages a conversation ends in: reaching one of them during a call ends the call.
-ENDED = ("done", "stopped")
 TEXT_STEP = "text"
 # Seconds Twilio waits for a first key or word after the prompt: more than its 5, for people who need time.
 GATHER_TIMEOUT = 8

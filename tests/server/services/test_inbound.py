@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from dialogue import run as dialogue
 from easyread.render import text
-from server import dialogue
 from server.channels.sms import receive
 from server.clients.rasa import RasaClient
 from server.domain import conversations, invite_codes
@@ -24,14 +24,14 @@ PHONE = "+447700900761"
     "words", ["/affirm", "2", " 3 ", "yes", "Tak", "ok", "no", "STOP", "K7PQ 2MXA", "person", "", "  "]
 )
 def test_plain_answers_are_not_sent_to_the_model_ahead(words: str) -> None:
-    assert not dialogue.may_need_model(words)
+    assert not dialogue.may_need_model(words, invite_codes.looks_like_code)
 
 
 @pytest.mark.parametrize(
     "words", ["who will I talk to", "yes but can my son come", "what happens next?", "hello there", "Anna Smith"]
 )
 def test_words_that_may_need_the_model_start_it_early(words: str) -> None:
-    assert dialogue.may_need_model(words)
+    assert dialogue.may_need_model(words, invite_codes.looks_like_code)
 
 
 def _case() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.safety import suggests_risk
+from dialogue.safety import suggests_risk
 
 AT_RISK = [
     "i want to die",

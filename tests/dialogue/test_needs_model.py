@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from server import dialogue
-from server.domain import conversations
+from actions import port
+from dialogue import run as dialogue
+from server.domain import conversations, invite_codes
 from server.domain.db import session_scope
 from tests.dialogue.chat import Chat
 from tests.support import council_with_staff, new_case
@@ -39,5 +40,5 @@ def test_the_model_is_asked_only_when_the_words_need_it(
     with session_scope() as session:
         conversation = conversations.get(session, chat.sender)
         assert conversation is not None
-        assert dialogue.needs_model(session, conversation, text) is needed
-    assert dialogue.may_need_model(text) or not needed
+        assert dialogue.needs_model(port.of(session, conversation), text) is needed
+    assert dialogue.may_need_model(text, invite_codes.looks_like_code) or not needed

@@ -1,23 +1,21 @@
-"""Runs one turn of the dialogue (dialogue/) for a stored message, and renders what it says.
+"""Runs one turn of the dialogue for a stored message, and renders what it says: the package's way in.
 
 The model is asked only when the words need it (see `needs_model`): buttons, numbers, STOP, harm and typed
-answers to questions with fixed choices are read without it, so they work even when Rasa is down.
+answers to questions with fixed choices are read without it, so they work even when Rasa is down. What the
+dialogue needs from the world comes through its port (dialogue/port.py), which the use case hands in.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
-from actions.consent import current_state
 from dialogue import answers, engine
+from dialogue.port import Port
 from dialogue.reading import NO_MODEL, Move, Understanding, asks_for_person, doubtful, is_stop, read
 from dialogue.stages import Kind, stage
 from dialogue.turn import Turn
 from easyread.render import Rendered, render
-from server.domain import invite_codes
-from server.domain.models import Conversation
 
 log = logging.getLogger(__name__)
 # A response's argument naming the language to render it in, when it is not the one the message came in.
@@ -30,25 +28,19 @@ SURE_WORDS = frozenset(
 SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 
 
-def _turn(session: Session, conversation: Conversation, text: str) -> Turn | None:
-    case = conversation.case if conversation.case_id is not None else None
-    if case is None:
-        return None
-    return Turn(session, conversation, case, text)
-
-
-def needs_model(session: Session, conversation: Conversation, text: str) -> bool:
+def needs_model(port: Port | None, text: str) -> bool:
     """Whether the words need the language model: not for a button, a number, STOP, or a typed answer that
-    names one of the stage's choices; free text needs it only to tell a question from an answer."""
-    turn = _turn(session, conversation, text)
-    if turn is None:
+    names one of the stage's choices; free text needs it only to tell a question from an answer. No port: the
+    conversation belongs to no case yet."""
+    if port is None:
         return False
-    if text.startswith("/") or invite_codes.normalise(text) == turn.case.invite_code:
+    if text.startswith("/") or port.is_own_code(text):
         return False  # a button, or the code that opened the conversation
+    conversation = port.conversation
     here = stage(conversation.stage)
     if here.kind is Kind.START and len(text.split()) <= 2 and "?" not in text:
         return False  # "hi", "hello there": the greeting needs no model
-    reading = read(here, text, conversation.language, NO_MODEL, current_state(turn) == "given")
+    reading = read(here, text, conversation.language, NO_MODEL, port.consent_state() == "given")
     if reading.move in SURE_MOVES:
         return False
     if reading.move is not Move.ANSWER:
@@ -56,12 +48,13 @@ def needs_model(session: Session, conversation: Conversation, text: str) -> bool
     return here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
 
 
-def may_need_model(text: str) -> bool:
+def may_need_model(text: str, looks_like_code: Callable[[str], bool]) -> bool:
     """Whether typed words might need the model, judged from the words alone, before the conversation is read:
-    `needs_model` decides; this only lets the model start early. Not a button, a number, a code, an opt-out or
-    asking for a person, or a lone yes, no or "ok"."""
+        `needs_model` decides; this only lets the model start early. Not a button, a number, a code, an opt-out or
+        asking for a person, or a lone yes, no or "ok". `looks_like_code`: whether words have an invitation code's shape
+    (the domain's to say)."""
     words = text.strip()
-    if not words or words.startswith("/") or words.isdigit() or invite_codes.looks_like_code(words):
+    if not words or words.startswith("/") or words.isdigit() or looks_like_code(words):
         return False
     if is_stop(words) or asks_for_person(words):
         return False
@@ -73,22 +66,20 @@ def model_words(text: str) -> str:
     return answers.after_pause(text)
 
 
-def answer(
-    session: Session, conversation: Conversation, text: str, nlu: Understanding, verified: bool = True
-) -> list[dict[str, object]]:
-    """The responses (names and arguments) for one message; the conversation must belong to a case. `verified`:
-    whether we know who is on the line (see dialogue.turn.Turn)."""
-    turn = _turn(session, conversation, text)
-    if turn is None:
+def answer(port: Port | None, text: str, nlu: Understanding, verified: bool = True) -> list[dict[str, object]]:
+    """The responses (names and arguments) for one message; no port: the conversation belongs to no case yet, and
+    the code is asked for. `verified`: whether we know who is on the line (see dialogue.turn.Turn)."""
+    if port is None:
         return [{"response": "utter_ask_code"}]
-    turn.verified = verified
+    turn = Turn(port, text, verified=verified)
+    conversation = port.conversation
     language = conversation.language
     try:
-        with session.begin_nested():
+        with port.attempt():
             engine.take(turn, nlu)
     except Exception as exc:  # an error of ours must not lose the message or leave the person without a reply
         log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": conversation.stage})
-        session.expire(conversation)
+        port.forget()
         return [{"response": "utter_error_try_again"}]
     if conversation.language != language:
         # The person switched language this turn: every response is said in the new one.
@@ -98,13 +89,13 @@ def answer(
 
 def rings_back(responses: list[dict[str, object]]) -> bool:
     """Whether the turn ended with the person asking to be rung back on the number on file."""
-    return any(response.get("ring_back") for response in responses)
+    return any(response.get("rings_back") for response in responses)
 
 
 def rendered(responses: list[dict[str, object]], language: str, channel: str) -> list[Rendered]:
     out = []
     for response in responses:
-        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG, "ring_back")}
+        args = {k: v for k, v in response.items() if k not in ("response", LANGUAGE_ARG, "rings_back")}
         message = render(str(response["response"]), str(response.get(LANGUAGE_ARG) or language), channel, args)
         if message is not None:
             out.append(message)
