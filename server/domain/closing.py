@@ -60,10 +60,8 @@ def _said_stop(session: Session, case: Case) -> bool:
     current = consent.current(session, case.id)
     if current is not None and current.state in REFUSED:
         return True
-    if case.phone and outbound.is_opted_out(session, case.phone):
-        return True
-    stopped = select(Conversation.id).where(Conversation.case_id == case.id, Conversation.stage == "stopped")
-    return session.scalars(stopped.limit(1)).first() is not None
+    # (A conversation that ended in a stop has recorded its refusal or withdrawal: the consent above says so.)
+    return bool(case.phone and outbound.is_opted_out(session, case.phone))
 
 
 def _channel(session: Session, case: Case) -> tuple[str, str] | None:
