@@ -47,7 +47,8 @@ def role(turn: Act, value: object, extra: dict[str, str]) -> str | None:
 
 @recorder("helper_name")
 def name(turn: Act, value: object, extra: dict[str, str]) -> str | None:
-    representatives.update(turn.session, _rep(turn), "name", _first(value), _actor(turn))
+    # Held, not kept: the name is read back with the contact first.
+    representatives.hold(turn.session, turn.conversation, "name", _first(value))
     return None
 
 
@@ -61,7 +62,7 @@ def contact(turn: Act, value: object, extra: dict[str, str]) -> str | None:
         if given is None:
             turn.say("rep_contact_number")
             return "needs_number"
-    representatives.update(turn.session, _rep(turn), "contact", given, _actor(turn))
+    representatives.hold(turn.session, turn.conversation, "contact", given)
     return None
 
 
@@ -80,12 +81,12 @@ def on_behalf(turn: Act, value: object, extra: dict[str, str]) -> str | None:
 
 @recorder("helper_checked")
 def checked(turn: Act, value: object, extra: dict[str, str]) -> str | None:
-    """After the read-back: yes keeps the details; no clears the name and contact and asks again, from the role."""
+    """After the read-back: yes keeps the details; no lets go of the name and contact, and asks again from the
+    role. Until then nothing of them is kept."""
     if value == "yes":
+        representatives.keep_held(turn.session, turn.conversation, _actor(turn))
         return None
-    rep = _rep(turn)
-    for field in ("name", "contact"):
-        representatives.update(turn.session, rep, field, None, _actor(turn))
+    representatives.drop_held(turn.session, turn.conversation)
     turn.say("rep_try_again")
     return None
 
@@ -93,16 +94,18 @@ def checked(turn: Act, value: object, extra: dict[str, str]) -> str | None:
 def read_back(session: Session, conversation: Conversation) -> str:
     """ "You are Sam. You help them as: Family. We can contact you on 07700 900123." """
     rep = representatives.start(session, conversation, f"representative:{conversation.channel}")
+    held = representatives.held(conversation)
+    name, contact = held.get("name"), held.get("contact")
     language, channel = conversation.language, conversation.channel
     parts = []
-    if rep.name:
-        parts.append(channel_text("reps.readback_name", language, channel, name=rep.name))
+    if name:
+        parts.append(channel_text("reps.readback_name", language, channel, name=name))
     if rep.role:
         role = button_title(f"choices.role_{rep.role}", language, channel)
         parts.append(channel_text("reps.readback_role", language, channel, role=role))
-    if rep.contact:
-        contact = values.spoken_contact(rep.contact)
-        parts.append(channel_text("reps.readback_contact", language, channel, contact=contact))
+    if contact:
+        spoken = values.spoken_contact(contact)
+        parts.append(channel_text("reps.readback_contact", language, channel, contact=spoken))
     else:
         parts.append(channel_text("reps.readback_no_contact", language, channel))
     return " ".join(parts)

@@ -228,6 +228,9 @@ class Conversation(Base):
     misunderstood: Mapped[int] = mapped_column(Integer, default=0)
     # The numbered choices last offered by text ("1" -> "/affirm"), so a reply of "1" means that choice.
     choices: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # A helper's name and contact as they gave them, held until they are read back and confirmed (then they are
+    # kept on the representative, and this is emptied): a slip is never a record.
+    held: Mapped[dict[str, str | None] | None] = mapped_column(JSON)
     # Who is replying, when it is someone helping the person rather than the person.
     representative_id: Mapped[int | None] = mapped_column(
         ForeignKey("representatives.id", name="fk_conversations_representative_id")

@@ -47,6 +47,38 @@ def update(session: Session, rep: Representative, field: str, value: str | bool 
     audit.append(session, actor, "representative.updated", rep.case_id, detail)
 
 
+# What a helper gives that is read back before it is kept.
+HELD = ("name", "contact")
+
+
+def hold(session: Session, conversation: Conversation, field: str, value: str | None) -> None:
+    """A helper's name or contact, held on the conversation until the read-back is answered (nothing audited: it
+    is not kept yet)."""
+    if field not in HELD:
+        raise InvalidInput(f"Unknown held field {field}.")
+    conversation.held = {**(conversation.held or {}), field: value.strip()[:200] or None if value else None}
+    session.flush()
+
+
+def held(conversation: Conversation) -> dict[str, str | None]:
+    return dict(conversation.held or {})
+
+
+def keep_held(session: Session, conversation: Conversation, actor: str) -> None:
+    """The read-back was right: what was held is kept on the representative (audited), and let go of here."""
+    rep = start(session, conversation, actor)
+    for field, value in held(conversation).items():
+        if field in HELD:
+            update(session, rep, field, value, actor)
+    drop_held(session, conversation)
+
+
+def drop_held(session: Session, conversation: Conversation) -> None:
+    if conversation.held is not None:
+        conversation.held = None
+        session.flush()
+
+
 def for_conversation(session: Session, conversation: Conversation) -> Representative | None:
     if conversation.representative_id is None:
         return None

@@ -103,6 +103,8 @@ def words_of(session: Session, case: Case) -> list[str]:
     words += session.scalars(select(Message.text).where(Message.conversation_id.in_(ids), Message.direction == "in"))
     for rep in session.scalars(select(Representative).where(Representative.case_id == case.id)):
         words += [rep.name or "", rep.contact or ""]
+    for held in session.scalars(select(Conversation.held).where(Conversation.id.in_(ids))):
+        words += [value or "" for value in (held or {}).values()]
     prefs = session.get(Preferences, case.id)
     if prefs is not None:
         words += [prefs.avoid_dates or "", prefs.interpreter_language or ""]
@@ -171,6 +173,8 @@ def purge_case(session: Session, case: Case, actor: str, now: datetime) -> Count
         counts["messages_cleared"] += _rowcount(
             session.execute(update(Message).where(Message.conversation_id.in_(kept)).values(text="", reply=None))
         )
+        # A helper's details held for a read-back that never came.
+        session.execute(update(Conversation).where(Conversation.id.in_(kept)).values(held=None))
 
     # Texts we sent: who to and what they said. Case-less texts to the same number go too.
     to_this_case = OutboundMessage.case_id == case.id

@@ -41,6 +41,8 @@ def test_a_helper_is_read_back_once_before_going_on(chat: Chat) -> None:
     said = chat.responses("07700 900123")
     assert [r["response"] for r in said] == ["utter_rep_readback"]
     assert said[0]["details"] == "You are Sam Jones. You help them as: Family. We can contact you on 07700 900123."
+    # Read back, not yet kept: staff see no name or number until the helper says it is right.
+    assert kept(chat) == ("family_member", None, None)
     assert chat.turn("yes that's right") == ["utter_ask_join"]
     assert kept(chat) == ("family_member", "Sam Jones", "+447700900123")
 
@@ -50,8 +52,15 @@ def test_a_no_at_the_read_back_clears_the_details_and_asks_again(chat: Chat) -> 
     chat.turn("I'm his friend")
     chat.turn("Sam")
     chat.turn("sam@example.com")
+    assert kept(chat) == ("friend", None, None)
     assert chat.turn("no that's wrong") == ["utter_rep_try_again", "utter_ask_role"]
     assert kept(chat) == ("friend", None, None)
+    # Given again and confirmed: only the second details are kept.
+    chat.turn("I'm his friend")
+    chat.turn("Sam Smith")
+    chat.turn("sam.smith@example.com")
+    assert chat.turn("yes") == ["utter_ask_join"]
+    assert kept(chat) == ("friend", "Sam Smith", "sam.smith@example.com")
 
 
 @pytest.mark.parametrize(
