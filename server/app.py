@@ -17,11 +17,14 @@ from server import jobs, pages, retry
 from server.channels import signature
 from server.channels.sms import receive as sms_receive
 from server.channels.sms import routes as sms_routes
+from server.channels.sms import twiml as sms_twiml
 from server.channels.voice import call
 from server.channels.voice import routes as voice_routes
+from server.channels.voice import twiml as voice_twiml
 from server.channels.web import listen as web_listen
 from server.channels.web import page as web_page
 from server.channels.web import routes as web_routes
+from server.channels.web import wire as web_wire
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
@@ -68,7 +71,15 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan)
     app.state.limits = Limits()
     # The last added runs first: each request is logged (never its path); then a body too big or with NUL is refused.
-    app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes)
+    # A request refused at the door is answered in its channel's own format (TwiML for Twilio, chat messages for the
+    # page), named here rather than registered as a side effect of importing the channel.
+    refusals = {
+        "/chat/": web_wire.refusal,
+        "/twilio/sms": sms_twiml.refusal,
+        "/twilio/status": sms_twiml.refusal,
+        "/twilio/voice": voice_twiml.refusal,
+    }
+    app.add_middleware(BodyCheck, max_bytes=get_settings().max_body_bytes, refusals=refusals)
     app.add_middleware(RequestLog)
 
     app.add_exception_handler(signature.Refused, signature.refused)

@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
@@ -148,21 +148,16 @@ def retry_after() -> dict[str, str]:
 
 
 # What a channel answers a request refused at the door with (too big, unreadable): the easy-read words in its own
-# wire format, as (body, media type). Each channel registers its paths (`refuse_as`); anything else gets JSON.
+# wire format, as (body, media type), by path prefix (named in server/app.py); anything else gets JSON.
 Refusal = Callable[[str], tuple[bytes, bytes]]
-_REFUSALS: dict[str, Refusal] = {}
 
 
-def refuse_as(path_prefix: str, refusal: Refusal) -> None:
-    _REFUSALS[path_prefix] = refusal
-
-
-def _refusal(key: str, path: str) -> tuple[bytes, bytes]:
+def _refusal(key: str, path: str, refusals: Mapping[str, Refusal]) -> tuple[bytes, bytes]:
     """Easy-read words in the shape the caller reads: the channel's own format, else JSON."""
     words = text(key, get_settings().default_language)
-    found = [prefix for prefix in _REFUSALS if path.startswith(prefix)]
+    found = [prefix for prefix in refusals if path.startswith(prefix)]
     if found:
-        return _REFUSALS[max(found, key=len)](words)
+        return refusals[max(found, key=len)](words)
     return json.dumps({"detail": words}).encode(), b"application/json"
 
 
@@ -193,8 +188,15 @@ class BodyCheck:
     UPLOADS = ("/staff/upload", "/staff/long-list")
     _LONG_LIST = re.compile(r"/api/councils/\d{1,10}/long-list")
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int = 2_000_000) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        refusals: Mapping[str, Refusal] | None = None,
+        max_upload_bytes: int = 2_000_000,
+    ) -> None:
         self.app, self.max_bytes, self.max_upload_bytes = app, max_bytes, max_upload_bytes
+        self.refusals = dict(refusals or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -242,7 +244,7 @@ class BodyCheck:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send, status: int, key: str, path: str) -> None:
-        body, media_type = _refusal(key, path)
+        body, media_type = _refusal(key, path, self.refusals)
         headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

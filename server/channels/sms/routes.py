@@ -15,9 +15,6 @@ from server.services import texts
 
 router = APIRouter(prefix="/twilio", tags=["twilio"])
 
-limits.refuse_as("/twilio/sms", twiml.refusal)
-limits.refuse_as("/twilio/status", twiml.refusal)
-
 
 @router.post("/sms")
 async def incoming_sms(request: Request) -> Response:

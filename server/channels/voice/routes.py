@@ -14,7 +14,6 @@ from server.channels.voice import call, prompts, twiml
 
 router = APIRouter(tags=["voice"])
 
-limits.refuse_as("/twilio/voice", twiml.refusal)
 
 AUDIO_NAME = re.compile(r"^([0-9a-f]{32})\.wav$")
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from easyread.render import Rendered, same_for_everyone
-from server import limits
 from server.channels.web import listen, wire
 from server.channels.web.wire import BotMessage, ChatIn, WaitingFor
 from server.domain import invite_codes
@@ -17,8 +16,6 @@ from server.limits import client_address, limits_of
 from server.services import conversations, inbound
 
 router = APIRouter(tags=["web chat"])
-
-limits.refuse_as("/chat/", wire.refusal)
 
 
 @router.post("/chat/messages", response_model=list[BotMessage], response_model_exclude_none=True)
