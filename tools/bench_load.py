@@ -224,9 +224,9 @@ def run_phases(
         phase = asyncio.run(load(url, conversations, straight, seconds / 2, running.rasa_token, think))
         into = rasa if straight else server
         for channel, path in phase.items():
-            seconds = into[channel].seconds
+            before = into[channel].seconds
             into[channel].add(path)
-            into[channel].seconds = seconds + path.seconds
+            into[channel].seconds = before + path.seconds
     return server, rasa
 
 
