@@ -84,8 +84,8 @@ def key(heard: Heard, title: str, language: str) -> str:
     [("en", "Can somebody who has had care too come with you?", "+447700900661"),
      ("pl", "Czy może przyjść ktoś, kto też miał opiekę?", "+447700900662")],
 )  # fmt: skip
-def test_spoken_on_a_call_it_is_noted_and_the_question_comes_again(
-    http: httpx.Client, live: Stack, language: str, wish: str, number: str
+def test_spoken_on_a_call_it_is_noted_marked_counted_and_booked(
+    http: httpx.Client, live: Stack, fake_twilio: FakeTwilio, language: str, wish: str, number: str
 ) -> None:
     council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
     case = new_case(http, council.staff, f"CALL-{language}", phone=number, language=language)
@@ -109,6 +109,24 @@ def test_spoken_on_a_call_it_is_noted_and_the_question_comes_again(
     # The question is answered as usual afterwards.
     after = phone.press(key(noted, text("choices.how_phone", language), language))
     assert text("prefs.ask_support", language) in after.text, after.text
+    # The other questions by keys (the first choice each time, "that is right" at the read-back; nothing to
+    # avoid, said): the team's queue marks the wish, the booking takes it, and the text that confirms says so.
+    saved = without_accents(text("prefs.saved", language))
+    for _ in range(12):
+        if saved in without_accents(after.text) or after.hangup:
+            break
+        after = phone.press("1") if "1" in after.text else phone.say("nie" if language == "pl" else "no")
+    assert saved in without_accents(after.text), after.text
+    queue = http.get("/api/handoffs", headers=ADMIN).json()
+    item = next(i for i in queue if i["case_id"] == case["id"])
+    assert item["expert_by_experience_wanted"] is True
+    at = {"at": "2099-03-03T14:00:00+00:00", "how": "phone"}
+    booked = http.post(f"/api/handoffs/{item['id']}/schedule", json=at, headers=ADMIN).json()
+    assert booked["meeting"]["expert_by_experience"] is True
+    second_person = without_accents(plain(text("closing.expert", language)))
+    assert any(second_person in without_accents(sms) for sms in fake_twilio.sms_to(number))
+    progress = http.get(f"/api/councils/{council.council_id}/progress", headers=council.staff).json()
+    assert progress["expert_by_experience_arranged"] == 1
 
 
 @pytest.mark.parametrize("language", ["en", "pl"])
