@@ -309,6 +309,8 @@ def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
         return None
     if stage.empty == "none" and answers.is_none(words):
         return Reading(Move.ANSWER, None)
+    if stage.expects == "language" and not any(letter.isalpha() for letter in words):
+        return None  # "3" (a number not offered, or a slip) names no language
     return Reading(Move.ANSWER, words[:500])
 
 

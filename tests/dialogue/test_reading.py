@@ -276,3 +276,16 @@ def test_every_stage_records_through_a_recorder_that_exists() -> None:
     named = {stage.records for stage in FLOW if stage.records}
     assert named <= set(RECORDERS), named - set(RECORDERS)
     assert set(RECORDERS) <= named, set(RECORDERS) - named
+
+
+@pytest.mark.parametrize("typed", ["3", " 12 ", "?", "..."])
+def test_a_number_or_a_sign_at_the_language_question_names_no_language(typed: str) -> None:
+    # By text the only number offered there is 1 (skip): another number is a slip, never a language.
+    reading = read(STAGES["pref_language"], typed, "en", NO_MODEL, consented=True)
+    assert reading.move is not Move.ANSWER
+
+
+@pytest.mark.parametrize("typed", ["Polish", "urdu please", "język polski", "BSL"])
+def test_a_language_is_kept_as_typed(typed: str) -> None:
+    reading = read(STAGES["pref_language"], typed, "en", NO_MODEL, consented=True)
+    assert (reading.move, reading.value) == (Move.ANSWER, typed)
