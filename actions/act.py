@@ -28,11 +28,11 @@ class Act:
 
     @property
     def channel(self) -> str:
-        return self.conversation.channel
+        return self.turn.channel
 
     @property
     def language(self) -> str:
-        return self.conversation.language
+        return self.turn.language
 
     @property
     def actor(self) -> str:

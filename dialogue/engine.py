@@ -25,11 +25,15 @@ from dialogue.turn import Turn
 PLAIN_START = (Move.ANSWER, Move.CHITCHAT, Move.NOT_UNDERSTOOD, Move.REPEAT)
 
 
-def take(turn: Turn, nlu: Understanding) -> None:
-    """Answer one message."""
+def take(turn: Turn, nlu: Understanding, seen: tuple[Reading, bool] | None = None) -> None:
+    """Answer one message. `seen`: the message already read (without the model) and whether consent is given, so
+    neither is done twice."""
     now = here(turn)
-    consented = turn.port.consent_state() == "given"
-    reading = read(now, turn.text, turn.language, nlu, consented)
+    if seen is None:
+        consented = turn.port.consent_state() == "given"
+        reading = read(now, turn.text, turn.language, nlu, consented)
+    else:
+        reading, consented = seen
     if now.kind is Kind.START and reading.move not in (Move.STOP, Move.DISTRESS, Move.HUMAN):
         # The first message, whatever it is, gets the greeting; an early answer or a question is then heard.
         turn.say("greet", council=turn.council_name)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from dialogue import answers, engine
 from dialogue.port import Port
-from dialogue.reading import NO_MODEL, Move, Understanding, asks_for_person, doubtful, is_stop, read
+from dialogue.reading import NO_MODEL, Move, Reading, Understanding, asks_for_person, doubtful, is_stop, read
 from dialogue.stages import Kind, stage
 from dialogue.turn import Turn
 from easyread.render import Rendered, render
@@ -32,20 +32,29 @@ def needs_model(port: Port | None, text: str) -> bool:
     """Whether the words need the language model: not for a button, a number, STOP, or a typed answer that
     names one of the stage's choices; free text needs it only to tell a question from an answer. No port: the
     conversation belongs to no case yet."""
+    return _without_model(port, text)[0]
+
+
+def _without_model(port: Port | None, text: str) -> tuple[bool, tuple[Reading, bool] | None]:
+    """Whether the words need the model, and the reading made without it (with whether consent is given) when one
+    was made: the turn then goes on from it rather than reading the words again."""
     if port is None:
-        return False
+        return False, None
     if text.startswith("/") or port.is_own_code(text):
-        return False  # a button, or the code that opened the conversation
+        return False, None  # a button, or the code that opened the conversation
     conversation = port.conversation
     here = stage(conversation.stage)
     if here.kind is Kind.START and len(text.split()) <= 2 and "?" not in text:
-        return False  # "hi", "hello there": the greeting needs no model
-    reading = read(here, text, conversation.language, NO_MODEL, port.consent_state() == "given")
+        return False, None  # "hi", "hello there": the greeting needs no model
+    consented = port.consent_state() == "given"
+    reading = read(here, text, conversation.language, NO_MODEL, consented)
     if reading.move in SURE_MOVES:
-        return False
-    if reading.move is not Move.ANSWER:
-        return True
-    return here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
+        needed = False
+    elif reading.move is not Move.ANSWER:
+        needed = True
+    else:
+        needed = here.kind in (Kind.TEXT, Kind.CONTACT) and doubtful(here, text)
+    return needed, (reading, consented)
 
 
 def may_need_model(text: str, looks_like_code: Callable[[str], bool]) -> bool:
@@ -69,6 +78,19 @@ def model_words(text: str) -> str:
 def answer(port: Port | None, text: str, nlu: Understanding, verified: bool = True) -> list[dict[str, object]]:
     """The responses (names and arguments) for one message; no port: the conversation belongs to no case yet, and
     the code is asked for. `verified`: whether we know who is on the line (see dialogue.turn.Turn)."""
+    return _answer(port, text, nlu, verified)
+
+
+def answer_unless_model(port: Port | None, text: str, verified: bool = True) -> list[dict[str, object]] | None:
+    """The responses for a message the model has not read, or None when it must: the words are read once, and the
+    turn goes on from that reading."""
+    needed, seen = _without_model(port, text)
+    return None if needed else _answer(port, text, NO_MODEL, verified, seen)
+
+
+def _answer(
+    port: Port | None, text: str, nlu: Understanding, verified: bool, seen: tuple[Reading, bool] | None = None
+) -> list[dict[str, object]]:
     if port is None:
         return [{"response": "utter_ask_code"}]
     turn = Turn(port, text, verified=verified)
@@ -76,7 +98,7 @@ def answer(port: Port | None, text: str, nlu: Understanding, verified: bool = Tr
     language = conversation.language
     try:
         with port.attempt():
-            engine.take(turn, nlu)
+            engine.take(turn, nlu, seen)
     except Exception as exc:  # an error of ours must not lose the message or leave the person without a reply
         log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": conversation.stage})
         port.forget()

@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from actions import port
 from dialogue import run as dialogue
 from dialogue import safety
-from dialogue.reading import NO_MODEL, Understanding, is_stop, keyword
+from dialogue.reading import Understanding, is_stop, keyword
 from easyread.render import Rendered, render
 from easyread.render import text as words
 from server.clients.rasa import RasaClient, RasaUnavailable
@@ -212,22 +212,30 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
         if safety.suggests_risk(text):
             # Harm or distress from someone we cannot place yet: the safe reply still comes first.
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
-    elif heard.nlu is None and not text.startswith("/") and dialogue.needs_model(port.of(session, conversation), text):
-        # (A button's payload never needs the model: not read twice to find that out.)
-        pending = ForRasa(
-            stored.id,
-            conversation.id,
-            message.channel,
-            conversation.language,
-            conversation.case_id,
-            text,
-            message.verified,
-        )
-        if heard.asked:
-            # Rasa is slow or down: "we got your message" now, the answer when the model has read it.
-            reply.messages = [say("holding", reply.language, message.channel)]
     else:
-        _answer(session, conversation, stored, text, heard.nlu or NO_MODEL, message.verified, reply)
+        the_port = port.of(session, conversation)
+        responses = (
+            dialogue.answer(the_port, text, heard.nlu, message.verified)
+            if heard.nlu is not None
+            else dialogue.answer_unless_model(the_port, text, message.verified)
+        )
+        if responses is None:
+            # The words need the model, which has not read them (not asked yet, or slow or down).
+            pending = ForRasa(
+                stored.id,
+                conversation.id,
+                message.channel,
+                conversation.language,
+                conversation.case_id,
+                text,
+                message.verified,
+            )
+            if heard.asked:
+                # Rasa is slow or down: "we got your message" now, the answer when the model has read it.
+                reply.messages = [say("holding", reply.language, message.channel)]
+        else:
+            conversations.mark_answered(session, stored)
+            _said(responses, conversation, reply)
     reply.case_id = conversation.case_id
     if pending is None or heard.asked:
         _save(session, wire, reply, conversation, rule)
@@ -244,17 +252,8 @@ def _fault_pause(seconds: float) -> None:
         time.sleep(seconds)
 
 
-def _answer(
-    session: Session,
-    conversation: Conversation,
-    stored: Message,
-    text: str,
-    nlu: Understanding,
-    verified: bool,
-    reply: Reply,
-) -> None:
-    responses = dialogue.answer(port.of(session, conversation), text, nlu, verified)
-    conversations.mark_answered(session, stored)
+def _said(responses: list[dict[str, object]], conversation: Conversation, reply: Reply) -> None:
+    """What the dialogue said, rendered for the channel, and where the conversation is after it."""
     reply.ring_back = dialogue.rings_back(responses)
     reply.language, reply.stage = conversation.language, conversation.stage
     reply.messages = dialogue.rendered(responses, conversation.language, conversation.channel)
@@ -266,12 +265,10 @@ def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understandin
     conversation = conversations.with_case(session, pending.conversation_id)
     if conversation is None or not conversations.claim(session, pending.message_id):
         return Answer([], pending.language)
-    responses = dialogue.answer(port.of(session, conversation), pending.text, nlu, pending.verified)
-    language = conversation.language
-    messages = dialogue.rendered(responses, language, pending.channel)
-    reply = Reply(messages, message_id=pending.message_id, language=language)
+    reply = Reply([], message_id=pending.message_id)
+    _said(dialogue.answer(port.of(session, conversation), pending.text, nlu, pending.verified), conversation, reply)
     _save(session, wire, reply, conversation, TextRule.CONVERSATION)
-    return Answer(reply.messages, language, dialogue.rings_back(responses), conversation.stage, reply.bodies)
+    return Answer(reply.messages, reply.language, reply.ring_back, reply.stage, reply.bodies)
 
 
 async def answer_from_rasa(
