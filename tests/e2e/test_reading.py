@@ -164,3 +164,16 @@ def test_negations_are_never_read_back_as_yes_and_not_now_notes_only_unsure(pers
         someone.say("is this a scam" if language == "en" else "czy to oszustwo")
     consent = someone.consent()
     assert consent["state"] == "pending" and consent["unsure"] is True
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_a_stray_number_at_the_language_question_is_asked_again_and_never_kept(person: Factory, language: str) -> None:
+    """By text only 1 (skip) is offered there: a "3" meant for the list before is a slip, never a language."""
+    someone = person(language)
+    to_the_meeting_questions(someone)
+    stages = PREFERENCES[language]
+    for _, answer in stages[:2]:
+        someone.say(answer)
+    for slip in ("3", "7"):
+        assert someone.words("ask_language") in someone.say(slip)
+    assert someone.words("ask_days") in someone.say(stages[2][1])
