@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import gsm0338
 
@@ -156,15 +157,19 @@ def choice_for(reply: str, choices: Mapping[str, str]) -> str | None:
     return choices.get(match.group(1))
 
 
+@lru_cache(maxsize=4096)
 def segments(text: str) -> Segments:
-    """The encoding, length and segment count of a text, as a phone network would send it."""
+    """The encoding, length and segment count of a text, as a phone network would send it. The same texts are
+    measured again and again (every turn's reply, joined and alone), so recent answers are remembered."""
     try:
-        text.encode(GSM7_CODEC)
+        units = len(text.encode(GSM7_CODEC))
     except UnicodeEncodeError:
-        sizes = [len(char.encode("utf-16-le")) // 2 for char in text]
-        return _pack(UCS2, sizes, UCS2_SINGLE, UCS2_PART)
-    sizes = [len(char.encode(GSM7_CODEC)) for char in text]
-    return _pack(GSM7, sizes, GSM7_SINGLE, GSM7_PART)
+        if (units := len(text.encode("utf-16-le")) // 2) <= UCS2_SINGLE:
+            return Segments(UCS2, units, 1)
+        return _pack(UCS2, [len(char.encode("utf-16-le")) // 2 for char in text], UCS2_SINGLE, UCS2_PART)
+    if units <= GSM7_SINGLE:
+        return Segments(GSM7, units, 1)  # one part: no character can straddle a boundary
+    return _pack(GSM7, [len(char.encode(GSM7_CODEC)) for char in text], GSM7_SINGLE, GSM7_PART)
 
 
 def _pack(encoding: str, sizes: list[int], single: int, part: int) -> Segments:

@@ -6,6 +6,10 @@ through in the last `RATE_LIMIT_WINDOW_SECONDS`, and a refused hit does not coun
 process's memory: with several servers, each counts on its own, so a sender gets up to the limit times the number
 of servers. Set REDIS_URL and the servers share their counts in Redis instead (keys `casetracking:limit:...`).
 Keys are hashes, never the number or address itself.
+
+In memory the package's plain (synchronous) storage counts: a hit is a few list operations with nothing to wait
+for. Its asyncio twin sweeps expired hits by handing each key in turn to a worker thread, sweep after sweep, which
+with 150 senders cost about 4.5 ms of processor time a hit against 0.3 ms.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 
 from fastapi import Request
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import RedisStorage
 from limits.aio.storage.redis.redispy import RedispyBridge
 from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter as LocalMovingWindow
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +39,7 @@ log = logging.getLogger(__name__)
 REDIS_PREFIX = "casetracking:limit"
 
 
+@lru_cache(maxsize=16384)
 def key_for(kind: str, value: str) -> str:
     """What a window knows a sender by: a hash, so Redis never holds a phone number or an address."""
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:32]
@@ -55,7 +62,7 @@ class Limits:
         # In this process; with REDIS_URL, also what this server counts on its own when Redis cannot be reached,
         # rather than failing every message.
         self._memory = MemoryStorage()
-        self._local = MovingWindowRateLimiter(self._memory)
+        self._local = LocalMovingWindow(self._memory)
         self._redis: RedisStorage | None = None
         self._shared: MovingWindowRateLimiter | None = None
         if settings.redis_url:
@@ -70,12 +77,11 @@ class Limits:
                 return await self._shared.hit(item, kind, key)
             except RedisError:
                 log.warning("Redis unavailable: abuse limits are counted by this server alone")
-        return await self._local.hit(item, kind, key)
+        return self._local.hit(item, kind, key)
 
     async def close(self) -> None:
-        await self._memory.reset()
-        if self._memory.timer is not None:
-            self._memory.timer.cancel()  # its sweep of expired hits
+        self._memory.reset()
+        self._memory.timer.cancel()  # its sweep of expired hits
         if self._redis is not None and isinstance(self._redis.bridge, RedispyBridge):
             await self._redis.bridge.storage.aclose()
 

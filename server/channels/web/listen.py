@@ -29,10 +29,21 @@ NOT_FOUND = "There is no such message to listen to."
 
 
 def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key(), salt="case-tracking-listen")
+    return _signer_for(secret_key())
+
+
+@lru_cache(maxsize=2)
+def _signer_for(key: bytes) -> URLSafeSerializer:
+    return URLSafeSerializer(key, salt="case-tracking-listen")
 
 
 def _digest(words: str, language: str) -> str:
+    return _digest_for(secret_key(), words, language)
+
+
+@lru_cache(maxsize=4096)
+def _digest_for(_key: bytes, words: str, language: str) -> str:
+    """(Remembered by key and words: most replies are the content's fixed messages, hashed again every turn.)"""
     return keyed_hash("listen", f"{language}\n{words}")[:32]
 
 
