@@ -87,10 +87,10 @@ def store_inbound(session: Session, conversation: Conversation, text: str, exter
 
 
 def mark_answered(session: Session, message: Message | None) -> None:
-    """The message has its answer: it is not tried again when Rasa comes back."""
+    """The message has its answer: it is not tried again when Rasa comes back. Written with the rest of the unit
+    of work (with the reply, one update)."""
     if message is not None:
         message.processed = True
-        session.flush()
 
 
 def has_case(session: Session, conversation_id: str) -> bool:
@@ -115,7 +115,6 @@ def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
     message = session.get(Message, message_id)
     if message is not None:
         message.reply = bodies
-        session.flush()
 
 
 def reply_of(session: Session, message_id: int) -> list[str] | None:
@@ -128,7 +127,6 @@ def offer_choices(session: Session, conversation: Conversation, choices: dict[st
     """The numbered choices the last text offered: a reply of "2" is the second."""
     if conversation.choices != choices:
         conversation.choices = choices
-        session.flush()
 
 
 def link_by_code(

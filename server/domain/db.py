@@ -4,7 +4,7 @@ A unit of work that writes takes SQLite's write lock when it begins (`BEGIN IMME
 pysqlite recipe), so two turns never both read and then both try to write: the second waits its turn (the busy
 timeout) instead of failing with "database is locked". A read-only unit (`read_scope`) begins as usual and never
 waits for a writer (WAL). `run` retries a whole unit of work that met a busy database, a PostgreSQL serialization
-failure or deadlock, or a race to insert the same row.
+failure or deadlock, a connection the database dropped, or a race to insert the same row.
 """
 
 from __future__ import annotations
@@ -57,7 +57,10 @@ def engine_for(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No ping before each use: it cost a round trip on every unit of work. A connection the server lost (PostgreSQL
+    # restarted) fails its first statement instead, the pool drops it, and `run` runs the unit of work again on a
+    # new one (SQLAlchemy's "optimistic" disconnect handling).
+    return create_engine(url)
 
 
 def get_engine() -> Engine:
@@ -99,6 +102,8 @@ def retryable(exc: BaseException) -> bool:
     """Whether running the same unit of work again may succeed: the database was busy, or it lost a race."""
     if isinstance(exc, IntegrityError):
         return True  # two first messages at once both made the conversation: the second finds it next time
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True  # the connection was gone (the database restarted): the pool has dropped it
     if isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower():
         return True
     code = getattr(getattr(exc, "orig", None), "sqlstate", None) if isinstance(exc, DBAPIError) else None
