@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 
 from easyread import audio
 from easyread.render import PICTURES_DIR
@@ -44,6 +45,7 @@ from server.rest import (
     users,
 )
 from server.rest.calls import router as calls_router
+from server.services import hearing
 from server.settings import get_settings
 
 
@@ -68,8 +70,12 @@ def create_app() -> FastAPI:
     configure_logging()
     # Spoken prompts are named by a keyed hash: an address says nothing about the words without the secret key.
     audio.use_namer(lambda material: keyed_hash("audio-name", material))
-    app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan)
+    # FastAPI's own OpenTelemetry is off: nothing here collects traces, and it looked for a collector every request.
+    telemetry: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+    app = FastAPI(title="Case tracking engagement service", version="0.1.0", lifespan=_lifespan, telemetry=telemetry)
     app.state.limits = Limits()
+    # The conversations this server has seen joined to a case: their typed words go to Rasa without a read first.
+    app.state.linked = hearing.Linked()
     # The last added runs first: each request is logged (never its path); then a body too big or with NUL is refused.
     # A request refused at the door is answered in its channel's own format (TwiML for Twilio, chat messages for the
     # page), named here rather than registered as a side effect of importing the channel.

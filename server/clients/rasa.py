@@ -23,6 +23,8 @@ class RasaClient:
         self._params = {"token": token} if token else {}
         # Made on first use, inside the event loop that uses it (aiohttp binds a session to its loop).
         self._http: aiohttp.ClientSession | None = None
+        # Parses asked for and not yet answered: whether Rasa has a queue (server.services.hearing).
+        self.in_flight = 0
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
@@ -30,12 +32,15 @@ class RasaClient:
         return self._http
 
     async def parse(self, text: str) -> Understanding:
+        self.in_flight += 1
         try:
             async with self._session().post(self._url, params=self._params, json={"text": text}) as response:
                 response.raise_for_status()
                 body = await response.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             raise RasaUnavailable(type(exc).__name__) from exc
+        finally:
+            self.in_flight -= 1
         ranking = body.get("intent_ranking") if isinstance(body, dict) else None
         if not isinstance(ranking, list):
             raise RasaUnavailable("unexpected body")

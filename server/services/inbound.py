@@ -37,6 +37,8 @@ from server.domain import cases, conversations, db, invite_codes, outbound
 from server.domain.conversations import LinkResult
 from server.domain.models import Conversation, Message
 from server.domain.outbound import TextRule
+from server.services import hearing
+from server.services.hearing import Heard, Linked
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -122,15 +124,6 @@ class Wire:
 RULE_ANSWERS = {TextRule.HELP: "sms.help", TextRule.STARTED: "sms.started", TextRule.SILENT: ""}
 
 
-@dataclass(frozen=True)
-class Heard:
-    """What the model made of the words before the unit of work began: `nlu` None when it was not asked, or did
-    not answer in time (`asked`)."""
-
-    nlu: Understanding | None = None
-    asked: bool = False
-
-
 def say(name: str, language: str, channel: str, **args: object) -> Rendered:
     message = render(f"utter_{name}", language, channel, args)
     assert message is not None, name
@@ -214,9 +207,10 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
     else:
         the_port = port.of(session, conversation)
+        nlu = heard.understanding()  # (begun beside the parse: waits for it here, with the conversation held)
         responses = (
-            dialogue.answer(the_port, text, heard.nlu, message.verified)
-            if heard.nlu is not None
+            dialogue.answer(the_port, text, nlu, message.verified)
+            if nlu is not None
             else dialogue.answer_unless_model(the_port, text, message.verified)
         )
         if responses is None:
@@ -304,66 +298,45 @@ async def _finish_late(rasa: RasaClient, pending: ForRasa, wire: Wire, parse: as
     await deliver_late(pending, answer, wire)
 
 
-def _parse_ahead(rasa: RasaClient, message: Inbound) -> asyncio.Task[Understanding] | None:
-    """Start understanding typed words now, before the turn: Rasa works in its own process. Only for a
-    conversation that has its case, or a number that is a case's (a stranger's words never reach Rasa), and not
-    for words that plainly need no model (a button, a number, a lone "yes"); a parse started for nothing is
-    dropped."""
-    if not dialogue.may_need_model(message.text, invite_codes.looks_like_code):
-        return None
-    if not _may_parse(message):
-        return None
-    # Started eagerly: on a kept-alive connection the request is on its way to Rasa before this returns.
-    return asyncio.Task(
-        rasa.parse(dialogue.model_words(message.text)), loop=asyncio.get_running_loop(), eager_start=True
-    )
+async def handle(rasa: RasaClient, message: Inbound, wire: Wire, linked: Linked | None = None) -> Reply:
+    """Read, answer and save one message. A retry gets `duplicate_of`: the earlier answer in wire format.
+    `linked`: the conversations known to have their case (see hearing.Linked), kept up to date here."""
+    parse = hearing.parse_ahead(rasa, message.text, message.conversation_id, message.phone, linked)
+    heard = hearing.beside(rasa, parse)
+    if heard is not None:
+        try:
+            return await _answer(rasa, message, wire, linked, parse, heard)
+        except hearing.NotYet:
+            # Rasa was slower than it should be, and nothing of the attempt was kept: wait for it first.
+            log.info("turn waits for the model first", extra={"channel": message.channel})
+    heard = await hearing.hear(parse, wire.deliver is not None)
+    return await _answer(rasa, message, wire, linked, parse, heard)
 
 
-def _may_parse(message: Inbound) -> bool:
-    """Whether the words may go to the model: the conversation has its case, or the number is a case's."""
-    with db.read_scope() as session:
-        return conversations.has_case(session, message.conversation_id) or (
-            message.phone is not None and cases.by_phone(session, message.phone) is not None
-        )
-
-
-def _drop(parse: asyncio.Task[Understanding] | None) -> None:
-    if parse is not None and not parse.done():
-        parse.cancel()
-    if parse is not None:
-        # Rasa may have failed: the failure is expected and nobody waits for it.
-        parse.add_done_callback(lambda task: task.cancelled() or task.exception())
-
-
-async def _hear(parse: asyncio.Task[Understanding] | None, wire: Wire) -> Heard:
-    """Wait for the parse: for as long as a holding reply may wait on a channel that can answer later, for the
-    whole parse on one that cannot (a call)."""
-    if parse is None:
-        return Heard()
-    try:
-        if wire.deliver is None:
-            return Heard(await asyncio.shield(parse), asked=True)
-        return Heard(await asyncio.wait_for(asyncio.shield(parse), get_settings().holding_reply_after_seconds), True)
-    except (TimeoutError, RasaUnavailable):
-        return Heard(asked=True)
-
-
-async def handle(rasa: RasaClient, message: Inbound, wire: Wire) -> Reply:
-    """Read, answer and save one message. A retry gets `duplicate_of`: the earlier answer in wire format."""
-    parse = _parse_ahead(rasa, message)
-    heard = await _hear(parse, wire)
+async def _answer(
+    rasa: RasaClient,
+    message: Inbound,
+    wire: Wire,
+    linked: Linked | None,
+    parse: asyncio.Task[Understanding] | None,
+    heard: Heard,
+) -> Reply:
     try:
         reply, pending = await run_in_threadpool(db.run, partial(_turn, message=message, wire=wire, heard=heard))
     except db.Busy:
-        _drop(parse)
-        return _busy(rasa, message, wire, heard)
-    except BaseException:
-        _drop(parse)
+        hearing.drop(parse)
+        return _busy(rasa, message, wire, heard.settled())
+    except hearing.NotYet:
         raise
+    except BaseException:
+        hearing.drop(parse)
+        raise
+    if linked is not None and reply.case_id is not None:
+        linked.add(message.conversation_id)
     if get_settings().fault_pause_after_commit_seconds > 0:
         await asyncio.sleep(get_settings().fault_pause_after_commit_seconds)
     if pending is None:
-        _drop(parse)
+        hearing.drop(parse)
         return reply
     if heard.asked:
         if parse is not None and not parse.done():
@@ -375,7 +348,7 @@ async def handle(rasa: RasaClient, message: Inbound, wire: Wire) -> Reply:
 async def _ask_now(rasa: RasaClient, pending: ForRasa, wire: Wire, reply: Reply) -> Reply:
     """A message that turned out to need the model only once its conversation was joined to a case this turn."""
     parse = asyncio.ensure_future(rasa.parse(dialogue.model_words(pending.text)))
-    heard = await _hear(parse, wire)
+    heard = await hearing.hear(parse, wire.deliver is not None)
     if heard.nlu is None:
         if wire.deliver is None:
             reply.messages = [say("error_try_again", reply.language, pending.channel)]

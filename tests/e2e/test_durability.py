@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -84,3 +86,35 @@ def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
 
     wait_for(web_answer_arrived)
     assert waiting[0]["text"] == explained
+
+
+def test_a_rasa_that_stalls_mid_parse_still_gives_one_answer_kept_once(
+    own_stack: stack.Stack, fake_twilio: FakeTwilio
+) -> None:
+    """Rasa stops answering for half a second while it reads a typed question. The turn began beside the parse
+    (Rasa had nothing else to read), waited for it, let the attempt go (nothing kept) and waited again the usual
+    way: the person gets the real answer, not the holding reply, and Twilio's retry gets the very same texts."""
+    http = httpx.Client(base_url=own_stack.server_url, timeout=30)
+    council = council_with_staff(http, f"Council {uuid.uuid4().hex[:6]}")
+    new_case(http, council.staff, "DUR-3", phone="+447700900503")
+    person = Texter(http, own_stack.server_url, "+447700900503")
+    assert "Reply 1 for It is for me." in person.send("hi")[-1]
+    assert text("bot.explain_what_happens_sms", "en") in person.send("1")[0]
+    sid = f"SM{uuid.uuid4().hex}"
+    answers: list[list[str]] = []
+    own_stack.rasa.send_signal(signal.SIGSTOP)
+    try:
+        asking = threading.Thread(target=lambda: answers.append(person.send("what is this all about", sid)))
+        asking.start()
+        time.sleep(0.6)
+    finally:
+        own_stack.rasa.send_signal(signal.SIGCONT)
+    asking.join(timeout=30)
+    explained = text("bot.answer_what_happens", "en")
+    assert answers and any(explained in body for body in answers[0]), answers
+    assert HOLDING not in answers[0]
+    # Kept once with its answer: the provider's retry is answered with the same texts, and nothing moves twice.
+    assert person.send("what is this all about", sid) == answers[0]
+    assert not any(explained in sms for sms in fake_twilio.sms_to("+447700900503")), "no late second answer"
+    assert own_stack.logs is not None
+    assert "turn waits for the model first" in (own_stack.logs / "server.log").read_text(), "the stall was waited out"

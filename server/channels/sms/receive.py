@@ -10,12 +10,14 @@ from __future__ import annotations
 from easyread.sms_words import as_texts, choice_for
 from server.clients.rasa import RasaClient
 from server.domain import cases, invite_codes
-from server.services import inbound, texts
+from server.services import hearing, inbound, texts
 
 CHANNEL = "sms"
 
 
-async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[str]:
+async def receive(
+    rasa: RasaClient, raw_from: str, body: str, sid: str, linked: hearing.Linked | None = None
+) -> list[str]:
     """The texts to send back (each one SMS) for one incoming text; the same for a retried MessageSid."""
     phone = cases.sender_phone(raw_from)
     message = inbound.Inbound(
@@ -26,7 +28,7 @@ async def receive(rasa: RasaClient, raw_from: str, body: str, sid: str) -> list[
         phone=phone,
         external_id=sid,
     )
-    reply = await inbound.handle(rasa, message, WIRE)
+    reply = await inbound.handle(rasa, message, WIRE, linked)
     if reply.duplicate_of is not None:
         return reply.duplicate_of
     return reply.bodies or as_texts(reply.messages, reply.language)[0]

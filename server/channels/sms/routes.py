@@ -23,7 +23,10 @@ async def incoming_sms(request: Request) -> Response:
         raise HTTPException(400, "From and MessageSid are required.")
     if not await limits.limits_of(request).allow("number", cases.sender_phone(params["From"])):
         return twiml.too_many()
-    bodies = await receive.receive(request.app.state.rasa, params["From"], params.get("Body", ""), params["MessageSid"])
+    state = request.app.state
+    bodies = await receive.receive(
+        state.rasa, params["From"], params.get("Body", ""), params["MessageSid"], state.linked
+    )
     return twiml.messages(bodies)
 
 

@@ -31,7 +31,7 @@ async def chat_message(body: ChatIn, request: Request) -> Any:
         invite_code=body.metadata.invite_code if body.metadata else None,
         attempt_key=invite_codes.attempt_key("web", client),
     )
-    reply = await inbound.handle(request.app.state.rasa, message, WIRE)
+    reply = await inbound.handle(request.app.state.rasa, message, WIRE, request.app.state.linked)
     if reply.message_id is not None:
         # The "Listen" button reads a message aloud in the phone voice, made only when pressed (from the reply the
         # turn kept, or the shared prompts for a fixed message): nothing is written for a button nobody presses.
