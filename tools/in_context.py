@@ -27,7 +27,8 @@ TRIPLES_DIR = ROOT / "tests" / "nlu"
 CONSENTED = frozenset(s.name for s in FLOW if s.meeting or s.consent is Consent.RECHECK or s is DONE)
 # Read without the model, these are all they can be (as dialogue/run.py's SURE_MOVES).
 SURE = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
-KINDS = ("start", "step", "yes_no", "choice", "text", "contact")
+# Every kind of question a person can answer (none is asked at the end).
+KINDS = tuple(kind.value for kind in Kind if kind is not Kind.END)
 # An explicit negation, told apart here without the reader's own word lists: "not", "never", "no way", "wcale nie".
 EXPLICIT_NEGATION = re.compile(r"\b(?:not|never|no way|nie|nigdy)\b|n't\b|\bi dont\b")
 

@@ -67,12 +67,12 @@ def with_case(session: Session, conversation_id: str) -> Conversation | None:
     return session.scalars(_WITH_CASE_LOCKED, {"conversation_id": conversation_id}).first()
 
 
-def get_or_create(session: Session, conversation_id: str, channel: str, language: str) -> Conversation:
-    """The conversation (held, with its case), or a new one; two first messages at once: one insert fails and its
-    unit of work is run again (server.domain.db.run), finding this one."""
+def get_or_create(session: Session, conversation_id: str, channel: str, language: str, stage: str) -> Conversation:
+    """The conversation (held, with its case), or a new one at `stage` (the dialogue names its first); two first
+    messages at once: one insert fails and its unit of work is run again (server.domain.db.run), finding this one."""
     conversation = with_case(session, conversation_id)
     if conversation is None:
-        conversation = Conversation(id=conversation_id, channel=channel, language=language)
+        conversation = Conversation(id=conversation_id, channel=channel, language=language, stage=stage)
         session.add(conversation)
         session.flush()
     return conversation

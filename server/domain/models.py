@@ -222,7 +222,8 @@ class Conversation(Base):
     channel: Mapped[str] = mapped_column(String(20))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     language: Mapped[str] = mapped_column(String(10))
-    stage: Mapped[str] = mapped_column(String(20), default="start")
+    # Where the conversation is; the dialogue names every stage (dialogue/stages.py), its first included.
+    stage: Mapped[str] = mapped_column(String(20))
     explain_step: Mapped[int] = mapped_column(Integer, default=0)
     pending_answer: Mapped[str | None] = mapped_column(String(10))
     misunderstood: Mapped[int] = mapped_column(Integer, default=0)

@@ -59,7 +59,7 @@ def asked(session: Session, item: Due, stage: str) -> None:
         return
     meeting.reconfirm = "asked"
     meeting.reminder_sent_at = datetime.now(tz=item.at.tzinfo)
-    conversation = conversations.get_or_create(session, f"sms:{item.phone}", "sms", item.language)
+    conversation = conversations.get_or_create(session, f"sms:{item.phone}", "sms", item.language, stage)
     case = session.get(Case, item.case_id)
     if conversation.case_id is None and case is not None:
         conversations.attach(session, conversation, case)

@@ -30,6 +30,7 @@ from actions import port
 from dialogue import run as dialogue
 from dialogue import safety
 from dialogue.reading import Understanding, is_stop, keyword
+from dialogue.stages import FIRST
 from easyread.render import Rendered, render
 from easyread.render import text as words
 from server.clients.rasa import RasaClient, RasaUnavailable
@@ -183,7 +184,7 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
     if repeated is not None:
         return repeated, None
     conversation = conversations.get_or_create(
-        session, message.conversation_id, message.channel, get_settings().default_language
+        session, message.conversation_id, message.channel, get_settings().default_language, FIRST.name
     )
     stop = is_stop(message.text)
     rule = TextRule.CONVERSATION

@@ -25,7 +25,7 @@ class Chat:
         self.case_id = case_id
         self.sender = f"web:test-{case_id}"
         with session_scope() as session:
-            conversation = conversations.get_or_create(session, self.sender, "web", language)
+            conversation = conversations.get_or_create(session, self.sender, "web", language, "start")
             case = session.get(Case, case_id)
             assert case is not None
             conversations.attach(session, conversation, case)

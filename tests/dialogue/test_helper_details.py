@@ -123,7 +123,7 @@ def test_by_text_this_number_is_the_number_they_text_from(client: TestClient, wo
     case = new_case(client, council.staff, "HELP-2")
     sender = "sms:+447700900771"
     with session_scope() as session:
-        conversation = conversations.get_or_create(session, sender, "sms", "en")
+        conversation = conversations.get_or_create(session, sender, "sms", "en", "start")
         found = session.get(Case, case["id"])
         assert found is not None
         conversations.attach(session, conversation, found)

@@ -30,7 +30,7 @@ def waiting_message() -> int:
     """A text that came while Rasa was down, long enough ago that no request still waits on it."""
     with session_scope() as session:
         case = stored_case(session, "R-1", "+447700900801")
-        conversation = conversations.get_or_create(session, "web:retrytest1", "web", "en")
+        conversation = conversations.get_or_create(session, "web:retrytest1", "web", "en", "start")
         conversations.attach(session, conversation, case)
         conversation.stage = "explain"
         message = conversations.store_inbound(session, conversation, "what happens next")

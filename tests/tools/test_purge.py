@@ -76,14 +76,14 @@ def person_with_everything(case_id: int, phone: str, helper: str, tag: str) -> N
         case = session.get(Case, case_id)
         assert case is not None
         notice = consent.notice_version(session, "en", "sms", NOTICE)
-        own = conversations.get_or_create(session, f"sms:{phone}", "sms", "en")
+        own = conversations.get_or_create(session, f"sms:{phone}", "sms", "en", "start")
         conversations.attach(session, own, case)
         message = conversations.store_inbound(session, own, f"{tag}-1 yes my daughter helps", "SM" + tag)
         conversations.save_reply(session, message.id, [f"{tag}-2 You said: my daughter helps"])
-        helper_chat = conversations.get_or_create(session, f"sms:{helper}", "sms", "en")
+        helper_chat = conversations.get_or_create(session, f"sms:{helper}", "sms", "en", "start")
         conversations.attach(session, helper_chat, case)
         conversations.store_inbound(session, helper_chat, f"{tag}-3 I am her daughter")
-        web = conversations.get_or_create(session, f"web:browser-{case.id}", "web", "en")
+        web = conversations.get_or_create(session, f"web:browser-{case.id}", "web", "en", "start")
         conversations.attach(session, web, case)
         conversations.store_inbound(session, web, f"{tag}-4 not on Tuesdays please")
         consent.record(

@@ -104,7 +104,7 @@ def test_no_answer_within_the_set_days_proposes_a_reserve(settings_env: str) -> 
         never_invited = _case(session, north.id, "P-NEW", phone="+447700900724")
         _invite(session, silent)
         _invite(session, replied)
-        conversation = conversations.get_or_create(session, "sms:+447700900723", "sms", "en")
+        conversation = conversations.get_or_create(session, "sms:+447700900723", "sms", "en", "start")
         conversation.case_id = replied.id
         conversations.store_inbound(session, conversation, "hello?", None)
         for n in range(3):

@@ -123,7 +123,7 @@ def web_case(http: httpx.Client, staff: dict[str, str], reference: str, language
     case = new_case(http, staff, reference, phone="+447700900803", language=language)
     sender = uuid.uuid4().hex[:12]
     with session_scope() as session:
-        conversation = conversations.get_or_create(session, f"web:{sender}", "web", language)
+        conversation = conversations.get_or_create(session, f"web:{sender}", "web", language, "start")
         found = session.get(Case, case["id"])
         assert found is not None
         conversations.attach(session, conversation, found)

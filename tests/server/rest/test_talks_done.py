@@ -46,7 +46,7 @@ def complete_talk(http: httpx.Client, team: dict[str, str], case_id: int) -> Non
 def on_the_web(case_id: int, language: str) -> str:
     sender = uuid.uuid4().hex[:12]
     with session_scope() as session:
-        conversation = conversations.get_or_create(session, f"web:{sender}", "web", language)
+        conversation = conversations.get_or_create(session, f"web:{sender}", "web", language, "start")
         found = session.get(Case, case_id)
         assert found is not None
         conversations.attach(session, conversation, found)

@@ -23,7 +23,7 @@ def test_a_new_conversation_is_nowhere_yet_and_a_joined_one_is_at_its_stage(sett
     assert (new.stage, new.case_id, new.language) == (None, None, get_settings().default_language)
     code = _case()
     with session_scope() as session:
-        conversation = conversations.get_or_create(session, "web:someone-1", "web", "en")
+        conversation = conversations.get_or_create(session, "web:someone-1", "web", "en", "start")
         case = cases.by_invite_code(session, code)
         assert case is not None
         conversations.attach(session, conversation, case)
@@ -33,7 +33,7 @@ def test_a_new_conversation_is_nowhere_yet_and_a_joined_one_is_at_its_stage(sett
 
 def test_a_late_answer_waits_for_the_page_and_is_handed_out_once(settings_env: str) -> None:
     with session_scope() as session:
-        conversations.get_or_create(session, "web:late-1", "web", "en")
+        conversations.get_or_create(session, "web:late-1", "web", "en", "start")
     conversation_service.keep_for_page("web:late-1", ['{"text": "One"}', '{"text": "Two"}'])
     assert conversation_service.waiting("web:late-1") == ['{"text": "One"}', '{"text": "Two"}']
     assert conversation_service.waiting("web:late-1") == []
@@ -41,7 +41,7 @@ def test_a_late_answer_waits_for_the_page_and_is_handed_out_once(settings_env: s
 
 def test_the_answer_to_a_message_is_kept_for_a_retry(settings_env: str) -> None:
     with session_scope() as session:
-        conversation = conversations.get_or_create(session, "sms:+447700900753", "sms", "en")
+        conversation = conversations.get_or_create(session, "sms:+447700900753", "sms", "en", "start")
         message_id = conversations.store_inbound(session, conversation, "hello", "SM1").id
     conversation_service.answered_with(message_id, ["<Response/>"])
     with session_scope() as session:
@@ -70,8 +70,8 @@ def test_a_code_tells_its_language_and_wrong_codes_lock_the_address(
 def test_only_a_conversation_joined_to_a_case_has_one(settings_env: str) -> None:
     code = _case()
     with session_scope() as session:
-        stranger = conversations.get_or_create(session, "web:stranger-1", "web", "en")
-        joined = conversations.get_or_create(session, "web:joined-1", "web", "en")
+        stranger = conversations.get_or_create(session, "web:stranger-1", "web", "en", "start")
+        joined = conversations.get_or_create(session, "web:joined-1", "web", "en", "start")
         case = cases.by_invite_code(session, code)
         assert case is not None
         conversations.attach(session, joined, case)
