@@ -303,7 +303,8 @@ def _free_text(stage: Stage, words: str, nlu: Understanding) -> Reading | None:
     if stage.expects == "name":
         person = values.name(words)
         return Reading(Move.ANSWER, person) if person is not None and not (asking and "?" in words) else None
-    if asking and (words.endswith("?") or confidence >= SURE_QUESTION):
+    dates = stage.expects == "dates" and values.names_a_date(words)
+    if asking and (words.endswith("?") or (confidence >= SURE_QUESTION and not dates)):
         return None
     if stage.expects != "language" and requested(words) and name == "change_language":
         return None

@@ -65,7 +65,8 @@ class Stage:
     ended: bool = False
     # A question about how they would like to meet (a wish for an expert by experience is heard at any of them).
     meeting: bool = False
-    # What free text must be: "name" (a person's name), "language" (a language's name, never a wish to talk in it).
+    # What free text must be: "name" (a person's name), "language" (a language's name, never a wish to talk in it),
+    # "dates" (days or weeks to avoid: words naming a month or a weekday are that, whatever the model reads).
     expects: str = ""
     # The answer waiting for its read-back stays while the person is at this stage.
     keeps_pending: bool = False
@@ -255,6 +256,7 @@ FLOW: tuple[Stage, ...] = (
         "pref_avoid",
         ("ask_avoid",),
         Kind.TEXT,
+        expects="dates",
         skippable=True,
         empty="none",
         meeting=True,

@@ -9,8 +9,10 @@ address is read back to the person anyway).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
+from babel.dates import get_day_names, get_month_names
 from email_validator import EmailNotValidError, validate_email
 
 from dialogue.answers import ROLE_WORDS, normal
@@ -112,3 +114,22 @@ def spoken_contact(value: str, language: str = "en") -> str:
     parsed = phonenumbers.parse(value, REGION)
     style = phonenumbers.PhoneNumberFormat.NATIONAL if parsed.country_code == 44 else None
     return phonenumbers.format_number(parsed, style or phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@lru_cache(maxsize=1)
+def _date_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every month's and weekday's name in each language we speak, as written alone and inside a date (Babel's CLDR
+    data: "lipiec" and "lipca"): short names whole ("may", "maj"), longer ones by their first 4 letters, so
+    "w lipcu" and "mondays" are found too."""
+    names: set[str] = set()
+    for locale in ("en", "pl"):
+        for context in ("format", "stand-alone"):
+            for found in (get_month_names("wide", context, locale), get_day_names("wide", context, locale)):
+                names.update(normal(name) for name in found.values())
+    return frozenset(n for n in names if len(n) <= 4), tuple(sorted({n[:4] for n in names if len(n) > 4}))
+
+
+def names_a_date(text: str) -> bool:
+    """Whether the words name a month or a day of the week ("the whole of July", "cały lipiec", "mondays")."""
+    whole, stems = _date_words()
+    return any(word in whole or word.startswith(stems) for word in re.findall(r"\w+", normal(text)))

@@ -289,3 +289,18 @@ def test_a_number_or_a_sign_at_the_language_question_names_no_language(typed: st
 def test_a_language_is_kept_as_typed(typed: str) -> None:
     reading = read(STAGES["pref_language"], typed, "en", NO_MODEL, consented=True)
     assert (reading.move, reading.value) == (Move.ANSWER, typed)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("cały lipiec", "pl"), ("w sierpniu", "pl"), ("wtorki", "pl"), ("the whole of July", "en"), ("mondays", "en")],
+)
+def test_days_to_avoid_naming_a_month_or_a_weekday_are_kept_even_when_the_model_hears_a_question(
+    text: str, language: str
+) -> None:
+    # A model sure it heard "how long does it take" in "cały lipiec" (as one training of it was) changes nothing.
+    sure_question = Understanding((("ask_how_long", 0.86),))
+    assert read(STAGES["pref_avoid"], text, language, sure_question, True).move is Move.ANSWER
+    # A question about dates is still a question, and a question the model is sure of stays one elsewhere.
+    assert read(STAGES["pref_avoid"], "is July ok?", language, sure_question, True).move is Move.QUESTION
+    assert read(STAGES["pref_avoid"], "the cost", language, sure_question, True).move is Move.QUESTION
