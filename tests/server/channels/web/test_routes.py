@@ -8,6 +8,7 @@ import uuid
 from fastapi.testclient import TestClient
 
 from easyread.render import text
+from server.channels.web.wire import BotMessage
 from server.settings import get_settings
 from tests.support import council_with_staff, new_case
 
@@ -30,6 +31,9 @@ def test_a_chat_message_goes_through_the_one_path_and_comes_back_as_bot_messages
     assert all(m["audio"].startswith(listen) for m in messages if m["text"].strip())
     buttons = [b for m in messages for b in m.get("buttons", [])]
     assert buttons and all(set(b) == {"title", "payload"} for b in buttons)
+    # Exactly the declared shape, nothing empty sent: what the page and the API's description promise.
+    for turn in (messages, client.post("/chat/messages", json={"sender": sender, "message": "/identify_self"}).json()):
+        assert all(BotMessage.model_validate(m).model_dump(exclude_none=True) == m for m in turn)
 
 
 def test_a_bad_chat_request_is_refused(client: TestClient) -> None:
