@@ -26,6 +26,10 @@ PERSON_WORDS = frozenset({"PERSON", "HUMAN", "CZLOWIEK"})
 MIN_CONFIDENCE = 0.3
 # An intent that moves the conversation on its own (a question, "say that again") needs this much.
 MOVE_CONFIDENCE = 0.5
+# Small talk heard only by the model ("thanks", "hello" in other words) must be surer than a move: to words it
+# cannot place the model may still give "thanks" half its confidence ("fioletowa małpa": 0.57 in one training),
+# and those are not understood, and counted, rather than thanked for.
+CHITCHAT_CONFIDENCE = 0.7
 # Button payloads: what a click sends, the same on every channel (a text's "1" becomes one too).
 PAYLOAD_ANSWERS = {"/affirm": "yes", "/deny": "no", "/unsure": "unsure"}
 PAYLOAD_MOVES = {"/continue": "next", "/repeat": "repeat", "/request_human": "human", "/stop": "stop"}
@@ -151,7 +155,7 @@ def _question(words: str, nlu: Understanding) -> Reading:
     for intent, score in nlu.ranking[:3]:
         if intent.startswith(QUESTION_PREFIX) and score >= MIN_CONFIDENCE:
             return Reading(Move.QUESTION, intent.removeprefix(QUESTION_PREFIX), score)
-    if name in ("greet", "thanks") and confidence >= MOVE_CONFIDENCE:
+    if name in ("greet", "thanks") and confidence >= CHITCHAT_CONFIDENCE:
         return Reading(Move.CHITCHAT, name)  # "how are you": hello back, then the question again
     return Reading(Move.QUESTION, "out_of_scope" if nlu.ranking else "", confidence)
 
@@ -329,7 +333,8 @@ def _other(stage: Stage, words: str, nlu: Understanding, consented: bool) -> Rea
         return Reading(Move.SKIP)
     if name == "repeat" and confidence >= MOVE_CONFIDENCE:
         return Reading(Move.REPEAT)
-    if (name in ("thanks", "greet", "continue") and confidence >= MOVE_CONFIDENCE) or answers.carries_on(words):
+    small_talk = name in ("thanks", "greet") and confidence >= CHITCHAT_CONFIDENCE
+    if small_talk or (name == "continue" and confidence >= MOVE_CONFIDENCE) or answers.carries_on(words):
         return Reading(Move.CHITCHAT, name or "continue")
     if name == "out_of_scope" and confidence >= MOVE_CONFIDENCE:
         return Reading(Move.QUESTION, "out_of_scope", confidence)
