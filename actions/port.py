@@ -7,7 +7,7 @@ The use cases (server/services/inbound.py) make one for the conversation a messa
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
@@ -28,6 +28,8 @@ class SessionPort:
     session: Session
     conversation: Conversation
     case: Case
+    # The consent state read this turn, until something that may change it is recorded (one read, not one per look).
+    _consent: str | None = field(default=None, init=False, repr=False)
 
     @property
     def actor(self) -> str:
@@ -37,7 +39,9 @@ class SessionPort:
         return Act(self.session, self.conversation, self.case, turn)
 
     def consent_state(self) -> str:
-        return consent_actions.current_state(self.session, self.case)
+        if self._consent is None:
+            self._consent = consent_actions.current_state(self.session, self.case)
+        return self._consent
 
     def council_name(self) -> str:
         return councils.get(self.session, self.case.council_id).name
@@ -71,12 +75,15 @@ class SessionPort:
         return get_settings().consent_min_confidence
 
     def record(self, recorder: str, turn: Turn, value: object, extra: dict[str, str]) -> str | None:
+        self._consent = None
         return RECORDERS[recorder](self.act(turn), value, extra)
 
     def stop_now(self, turn: Turn) -> str:
+        self._consent = None
         return consent_actions.stop_now(self.act(turn))
 
     def hand_off(self, reason: str, urgent: bool = False) -> None:
+        self._consent = None
         consent_actions.hand_off(self.session, self.case, self.conversation, reason, urgent)
 
     def move(self, stage: str, step: int, pending: str | None) -> None:
@@ -95,6 +102,7 @@ class SessionPort:
         return self.session.begin_nested()
 
     def forget(self) -> None:
+        self._consent = None
         self.session.expire(self.conversation)
 
 

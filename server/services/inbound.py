@@ -208,6 +208,8 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
     else:
         the_port = port.of(session, conversation)
+        if heard.coming is not None and the_port is not None:
+            the_port.consent_state()  # read while Rasa is still reading: the dialogue needs it either way
         nlu = heard.understanding()  # (begun beside the parse: waits for it here, with the conversation held)
         responses = (
             dialogue.answer(the_port, text, nlu, message.verified)
