@@ -6,7 +6,6 @@ The use cases (server/services/inbound.py) make one for the conversation a messa
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -97,13 +96,6 @@ class SessionPort:
 
     def note_wish(self, stage: str, before_support: bool) -> None:
         experts.note_wish(self.session, self.case.id, self.actor, stage, before_support)
-
-    def attempt(self) -> AbstractContextManager[object]:
-        return self.session.begin_nested()
-
-    def forget(self) -> None:
-        self._consent = None
-        self.session.expire(self.conversation)
 
 
 def of(session: Session, conversation: Conversation) -> SessionPort | None:

@@ -9,7 +9,6 @@ server/ or actions/, and a turn can be read, and tested, as the conversation alo
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -102,12 +101,4 @@ class Port(Protocol):
     def note_wish(self, stage: str, before_support: bool) -> None:
         """A wish to talk with someone who has had care too, heard at this stage; `before_support` when the question
         about help (whose answer sets the help wanted) is still to be answered, so the wish must outlive it."""
-        ...
-
-    def attempt(self) -> AbstractContextManager[object]:
-        """All of a turn's changes, or none of them when the turn fails."""
-        ...
-
-    def forget(self) -> None:
-        """After a failed turn: the conversation is read again as it was kept."""
         ...

@@ -28,6 +28,16 @@ SURE_WORDS = frozenset(
 SURE_MOVES = (Move.STOP, Move.DISTRESS, Move.HUMAN, Move.LANGUAGE, Move.EARLY_YES, Move.REFUSAL, Move.SKIP, Move.REPEAT)
 
 
+def sorry() -> list[dict[str, object]]:
+    """What the person is told when the dialogue failed (see Failed)."""
+    return [{"response": "utter_error_try_again"}]
+
+
+class Failed(Exception):
+    """The dialogue met an error of ours. Whoever runs the turn undoes all of it (nothing the dialogue did is kept)
+    and answers the message with `sorry()`: the message is kept, and nothing is recorded against it."""
+
+
 def needs_model(port: Port | None, text: str) -> bool:
     """Whether the words need the language model: not for a button, a number, STOP, or a typed answer that
     names one of the stage's choices; free text needs it only to tell a question from an answer. No port: the
@@ -97,12 +107,10 @@ def _answer(
     conversation = port.conversation
     language = conversation.language
     try:
-        with port.attempt():
-            engine.take(turn, nlu, seen)
+        engine.take(turn, nlu, seen)
     except Exception as exc:  # an error of ours must not lose the message or leave the person without a reply
         log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": conversation.stage})
-        port.forget()
-        return [{"response": "utter_error_try_again"}]
+        raise Failed() from exc
     if conversation.language != language:
         # The person switched language this turn: every response is said in the new one.
         return [{**response, LANGUAGE_ARG: conversation.language} for response in turn.responses]

@@ -78,9 +78,14 @@ def get_or_create(session: Session, conversation_id: str, channel: str, language
     return conversation
 
 
-def store_inbound(session: Session, conversation: Conversation, text: str, external_id: str | None = None) -> Message:
-    """Kept before anything else happens; a second message with the same external id raises IntegrityError."""
-    message = Message(conversation_id=conversation.id, direction="in", text=text, external_id=external_id)
+def store_inbound(
+    session: Session, conversation: Conversation, text: str, external_id: str | None = None, answered: bool = False
+) -> Message:
+    """Kept before anything else happens; a second message with the same external id raises IntegrityError.
+    `answered`: stored as answered, when the unit of work storing it answers it (else `leave_unanswered` in it)."""
+    message = Message(
+        conversation_id=conversation.id, direction="in", text=text, external_id=external_id, processed=answered
+    )
     session.add(message)
     session.flush()
     return message
@@ -91,6 +96,11 @@ def mark_answered(session: Session, message: Message | None) -> None:
     of work (with the reply, one update)."""
     if message is not None:
         message.processed = True
+
+
+def leave_unanswered(session: Session, message: Message) -> None:
+    """The message waits for its answer (the model has not read it): the retry loop answers it."""
+    message.processed = False
 
 
 def has_case(session: Session, conversation_id: str) -> bool:
@@ -220,7 +230,6 @@ def position(conversation: Conversation) -> Position:
 def note_understood(session: Session, conversation: Conversation, understood: bool) -> int:
     """Count misunderstandings in a row; any understood turn resets the count."""
     conversation.misunderstood = conversation.misunderstood + 1 if not understood else 0
-    session.flush()
     return conversation.misunderstood
 
 

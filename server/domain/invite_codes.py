@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from easyread.render import text
 from server.domain import audit
 from server.domain.models import AuditEvent, CodeAttempt, OutboundMessage, utcnow
-from server.keys import keyed_hash
+from server.keys import keyed_hash, secret_key
 from server.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,12 @@ def find_codes(text: str) -> list[str]:
 
 def attempt_key(kind: str, value: str) -> str:
     """Who is trying codes, as a keyed hash: the number or address itself is never stored."""
+    return _attempt_key(secret_key(), kind, value)
+
+
+@lru_cache(maxsize=16384)
+def _attempt_key(_key: bytes, kind: str, value: str) -> str:
+    # (Remembered by key and sender: every message carries one, and most never try a code.)
     return keyed_hash(f"code-attempt:{kind}", value)
 
 

@@ -178,7 +178,18 @@ def _save(session: Session, wire: Wire, reply: Reply, conversation: Conversation
         conversations.offer_choices(session, conversation, offered)
 
 
-def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple[Reply, ForRasa | None]:
+def _unit[T](work: Callable[..., T]) -> T:
+    """A turn as one unit of work. When the dialogue failed in it (an error of ours), all of it is undone and it is
+    run again with `failed`: the message kept and answered with the easy-read sorry, nothing recorded."""
+    try:
+        return db.run(work)
+    except dialogue.Failed:
+        return db.run(partial(work, failed=True))
+
+
+def _turn(
+    session: Session, message: Inbound, wire: Wire, heard: Heard, failed: bool = False
+) -> tuple[Reply, ForRasa | None]:
     """One unit of work: everything a message does, or (ForRasa) the stored message the model must read first."""
     repeated = _earlier(session, message.external_id)
     if repeated is not None:
@@ -193,31 +204,33 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
     text = message.text
     if rule is TextRule.CONVERSATION and wire.choose is not None:
         text = wire.choose(text, conversation.choices or {}) or text
-    stored = conversations.store_inbound(session, conversation, text, message.external_id)
+    # Stored as answered, as almost every message is by the end of its unit of work: one write, not two.
+    stored = conversations.store_inbound(session, conversation, text, message.external_id, answered=True)
     reply = Reply([], message_id=stored.id, language=conversation.language)
     pending = None
     if rule is not TextRule.CONVERSATION:
-        conversations.mark_answered(session, stored)
         answer_with = RULE_ANSWERS[rule]
         reply.messages = [Rendered(words(answer_with, reply.language))] if answer_with else []
     elif conversation.case_id is None and (problem := _link(session, conversation, message)) is not None:
-        conversations.mark_answered(session, stored)
         reply.messages, reply.status = [problem[0]], problem[1]
         if safety.suggests_risk(text):
             # Harm or distress from someone we cannot place yet: the safe reply still comes first.
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
     else:
         the_port = port.of(session, conversation)
-        if heard.coming is not None and the_port is not None:
+        if heard.coming is not None and the_port is not None and not failed:
             the_port.consent_state()  # read while Rasa is still reading: the dialogue needs it either way
-        nlu = heard.understanding()  # (begun beside the parse: waits for it here, with the conversation held)
+        nlu = None if failed else heard.understanding()  # (begun beside the parse: waits for it here)
         responses = (
-            dialogue.answer(the_port, text, nlu, message.verified)
+            dialogue.sorry()
+            if failed
+            else dialogue.answer(the_port, text, nlu, message.verified)
             if nlu is not None
             else dialogue.answer_unless_model(the_port, text, message.verified)
         )
         if responses is None:
             # The words need the model, which has not read them (not asked yet, or slow or down).
+            conversations.leave_unanswered(session, stored)
             pending = ForRasa(
                 stored.id,
                 conversation.id,
@@ -231,7 +244,6 @@ def _turn(session: Session, message: Inbound, wire: Wire, heard: Heard) -> tuple
                 # Rasa is slow or down: "we got your message" now, the answer when the model has read it.
                 reply.messages = [say("holding", reply.language, message.channel)]
         else:
-            conversations.mark_answered(session, stored)
             _said(responses, conversation, reply)
     reply.case_id = conversation.case_id
     if pending is None or heard.asked:
@@ -256,14 +268,16 @@ def _said(responses: list[dict[str, object]], conversation: Conversation, reply:
     reply.messages = dialogue.rendered(responses, conversation.language, conversation.channel)
 
 
-def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understanding) -> Answer:
+def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understanding, failed: bool = False) -> Answer:
     """The dialogue's turn for a message the model has now read, in one unit of work with the message marked
     answered and the choices its answer offers; nothing when another server or the retry loop answered it."""
     conversation = conversations.with_case(session, pending.conversation_id)
     if conversation is None or not conversations.claim(session, pending.message_id):
         return Answer([], pending.language)
     reply = Reply([], message_id=pending.message_id)
-    _said(dialogue.answer(port.of(session, conversation), pending.text, nlu, pending.verified), conversation, reply)
+    the_port = port.of(session, conversation)
+    responses = dialogue.sorry() if failed else dialogue.answer(the_port, pending.text, nlu, pending.verified)
+    _said(responses, conversation, reply)
     _save(session, wire, reply, conversation, TextRule.CONVERSATION)
     return Answer(reply.messages, reply.language, reply.ring_back, reply.stage, reply.bodies)
 
@@ -274,7 +288,7 @@ async def answer_from_rasa(
     """Understand the words with Rasa (`parse`, when already asked), then answer them; raises RasaUnavailable and
     leaves the message waiting."""
     nlu = await (parse if parse is not None else rasa.parse(dialogue.model_words(pending.text)))
-    return await run_in_threadpool(db.run, partial(_late_turn, pending=pending, wire=wire, nlu=nlu))
+    return await run_in_threadpool(_unit, partial(_late_turn, pending=pending, wire=wire, nlu=nlu))
 
 
 async def deliver_late(pending: ForRasa, answer: Answer, wire: Wire) -> None:
@@ -325,7 +339,7 @@ async def _answer(
     heard: Heard,
 ) -> Reply:
     try:
-        reply, pending = await run_in_threadpool(db.run, partial(_turn, message=message, wire=wire, heard=heard))
+        reply, pending = await run_in_threadpool(_unit, partial(_turn, message=message, wire=wire, heard=heard))
     except db.Busy:
         hearing.drop(parse)
         return _busy(rasa, message, wire, heard.settled())
@@ -361,7 +375,7 @@ async def _ask_now(rasa: RasaClient, pending: ForRasa, wire: Wire, reply: Reply)
             _later(_finish_late(rasa, pending, wire, parse))
         reply.messages = [say("holding", reply.language, pending.channel)]
         return reply
-    answer = await run_in_threadpool(db.run, partial(_late_turn, pending=pending, wire=wire, nlu=heard.nlu))
+    answer = await run_in_threadpool(_unit, partial(_late_turn, pending=pending, wire=wire, nlu=heard.nlu))
     reply.messages, reply.language, reply.ring_back = answer.messages, answer.language, answer.ring_back
     reply.stage, reply.bodies = answer.stage, answer.bodies
     return reply
@@ -387,7 +401,7 @@ async def _retry_turn(message: Inbound, wire: Wire, heard: Heard, attempts: int 
     for attempt in range(attempts):
         await asyncio.sleep(0.5 * 2**attempt)
         try:
-            reply, pending = await run_in_threadpool(db.run, partial(_turn, message=message, wire=wire, heard=heard))
+            reply, pending = await run_in_threadpool(_unit, partial(_turn, message=message, wire=wire, heard=heard))
         except db.Busy:
             continue
         if pending is None and reply.duplicate_of is None and reply.message_id is not None:

@@ -36,10 +36,14 @@ class Chat:
 
     def responses(self, text: str, intent: str = "", confidence: float = 1.0) -> list[dict[str, object]]:
         nlu = Understanding(((intent, confidence),)) if intent else NO_MODEL
-        with session_scope() as session:
-            conversation = conversations.get(session, self.sender)
-            assert conversation is not None
-            responses = dialogue.answer(port.of(session, conversation), text, nlu)
+        try:
+            with session_scope() as session:
+                conversation = conversations.get(session, self.sender)
+                assert conversation is not None
+                responses = dialogue.answer(port.of(session, conversation), text, nlu)
+        except dialogue.Failed:
+            # As the server does (server/services/inbound.py): the turn undone, and the easy-read sorry.
+            responses = dialogue.sorry()
         assert all(r["response"] in RESPONSES for r in responses), responses
         return responses
 
