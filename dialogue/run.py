@@ -105,11 +105,12 @@ def _answer(
         return [{"response": "utter_ask_code"}]
     turn = Turn(port, text, verified=verified)
     conversation = port.conversation
-    language = conversation.language
+    language, stage = conversation.language, conversation.stage
     try:
         engine.take(turn, nlu, seen)
     except Exception as exc:  # an error of ours must not lose the message or leave the person without a reply
-        log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": conversation.stage})
+        # (The stage as it was: after a failed write the conversation's attributes cannot be read.)
+        log.error("dialogue failed", extra={"error": type(exc).__name__, "stage": stage})
         raise Failed() from exc
     if conversation.language != language:
         # The person switched language this turn: every response is said in the new one.

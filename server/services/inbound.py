@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -180,11 +181,30 @@ def _save(session: Session, wire: Wire, reply: Reply, conversation: Conversation
 
 def _unit[T](work: Callable[..., T]) -> T:
     """A turn as one unit of work. When the dialogue failed in it (an error of ours), all of it is undone and it is
-    run again with `failed`: the message kept and answered with the easy-read sorry, nothing recorded."""
+    run again with `failed`: the message kept and answered with the easy-read sorry, nothing recorded.
+
+    A database error met while the dialogue recorded something (two people's first consent on the same wording at
+    once, a deadlock) is the database's, not the dialogue's: the whole turn is run again (db.run), and only if it
+    fails every time is it answered with the sorry."""
+    raced: list[DBAPIError] = []
     try:
-        return db.run(work)
+        return db.run(partial(_database_errors_raised, work, raced))
     except dialogue.Failed:
         return db.run(partial(work, failed=True))
+    except db.Busy:
+        if not raced:
+            raise
+        return db.run(partial(work, failed=True))
+
+
+def _database_errors_raised[T](work: Callable[[Session], T], raced: list[DBAPIError], session: Session) -> T:
+    try:
+        return work(session)
+    except dialogue.Failed as failed:
+        if isinstance(failed.__cause__, DBAPIError) and db.retryable(failed.__cause__):
+            raced.append(failed.__cause__)
+            raise failed.__cause__ from None
+        raise
 
 
 def _turn(

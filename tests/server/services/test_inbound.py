@@ -4,15 +4,18 @@ message that needs it is kept and answered "we will reply soon"; one that does n
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sqlalchemy import create_engine, event, func, select
 
 from dialogue import run as dialogue
 from easyread.render import text
 from server.channels.sms import receive
 from server.clients.rasa import RasaClient
 from server.domain import conversations, invite_codes
-from server.domain.db import session_scope
-from server.domain.models import Message
+from server.domain.db import get_engine, session_scope
+from server.domain.models import ConsentRecord, Message, NoticeVersion
 from server.services import inbound, texts
 from server.settings import get_settings
 from tests.support import run_coroutine, stored_case
@@ -109,3 +112,35 @@ def test_the_choices_a_text_offered_are_read_from_the_next_text(settings_env: st
         [_, stored] = session.query(Message).filter_by(direction="in").order_by(Message.id).all()
     # The "1" was read as the choice it stood for, and kept as that.
     assert stored.text == one and second.stage != first.stage
+
+
+# Two servers on one PostgreSQL (SQLite's writers take turns: no such race there).
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_consent_that_races_another_servers_write_is_recorded_not_answered_sorry(settings_env: str) -> None:
+    """The first yes on a wording stores that wording. If another server stores the same wording at that moment,
+    this turn's insert fails: the turn is run again and the yes is recorded, never lost behind a "sorry"."""
+    _case()
+    for words in ["hi", "yes", "ok", "OK", "yes please"]:
+        run_coroutine(_take(words))
+    other_server = create_engine(settings_env)
+    raced: list[str] = []
+
+    def another_server_first(_conn: Any, _cursor: Any, statement: str, params: Any, _context: Any, _many: bool) -> None:
+        if statement.startswith("INSERT INTO notice_versions") and not raced:
+            raced.append(statement)
+            with other_server.begin() as conn:
+                conn.exec_driver_sql(statement, params)
+
+    event.listen(get_engine(), "before_cursor_execute", another_server_first)
+    try:
+        confirmed = run_coroutine(_take("yes that's right"))
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", another_server_first)
+        other_server.dispose()
+    assert raced, "the wording was stored by this turn, so the race never happened"
+    assert "PERSON" in confirmed.bodies[0]
+    assert text("bot.error_try_again", "en") not in confirmed.bodies[0]
+    with session_scope() as session:
+        records = session.scalars(select(ConsentRecord)).all()
+        assert [record.state for record in records] == ["given"]
+        assert session.scalar(select(func.count()).select_from(NoticeVersion)) == 1
