@@ -8,7 +8,7 @@ ending in * matches any ending, for Polish, whose words change with their use ("
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from easyread.languages import fold
 
@@ -158,6 +158,7 @@ CONTACT_WORDS = {
 CONTACT_WORDS["representative"] += ("przez", "corke", "syna", "opiekun*", "rzecznik*", "pomocnik*", "pomaga")
 
 
+@lru_cache(maxsize=4096)
 def normal(text: str) -> str:
     """Lower case, accents off, only letters, digits and apostrophes, single spaces."""
     return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9' ]", " ", fold(text))).strip()
@@ -373,7 +374,14 @@ CORRECTION = (
 
 
 def _starts(spoken: str, words: tuple[str, ...]) -> bool:
-    return any(spoken == w or spoken.startswith(f"{w} ") for w in words)
+    """Whether the words begin with one of `words` (a whole word or phrase)."""
+    return _leads(words).match(spoken) is not None
+
+
+@cache
+def _leads(words: tuple[str, ...]) -> re.Pattern[str]:
+    # One pattern for the table, made once: a reading looks at a few tables of some dozens of words each.
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))})(?: |$)")
 
 
 def leading(text: str, language: str) -> str | None:
