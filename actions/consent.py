@@ -29,8 +29,7 @@ from server.domain.models import Case, Conversation
 
 
 def current_state(session: Session, case: Case) -> str:
-    record = consent.current(session, case.id)
-    return record.state if record else "pending"
+    return consent.current_state(session, case.id) or "pending"
 
 
 def record(turn: Act, state: str) -> None:

@@ -27,8 +27,9 @@ class SessionPort:
     session: Session
     conversation: Conversation
     case: Case
-    # The consent state read this turn, until something that may change it is recorded (one read, not one per look).
-    _consent: str | None = field(default=None, init=False, repr=False)
+    # The consent state read this turn, until something that may change it is recorded (one read, not one per look):
+    # given when the case was read with it (server.domain.conversations.with_case), else read when first needed.
+    known_consent: str | None = field(default=None, repr=False)
 
     @property
     def actor(self) -> str:
@@ -38,9 +39,9 @@ class SessionPort:
         return Act(self.session, self.conversation, self.case, turn)
 
     def consent_state(self) -> str:
-        if self._consent is None:
-            self._consent = consent_actions.current_state(self.session, self.case)
-        return self._consent
+        if self.known_consent is None:
+            self.known_consent = consent_actions.current_state(self.session, self.case)
+        return self.known_consent
 
     def council_name(self) -> str:
         return councils.get(self.session, self.case.council_id).name
@@ -74,15 +75,15 @@ class SessionPort:
         return get_settings().consent_min_confidence
 
     def record(self, recorder: str, turn: Turn, value: object, extra: dict[str, str]) -> str | None:
-        self._consent = None
+        self.known_consent = None
         return RECORDERS[recorder](self.act(turn), value, extra)
 
     def stop_now(self, turn: Turn) -> str:
-        self._consent = None
+        self.known_consent = None
         return consent_actions.stop_now(self.act(turn))
 
     def hand_off(self, reason: str, urgent: bool = False) -> None:
-        self._consent = None
+        self.known_consent = None
         consent_actions.hand_off(self.session, self.case, self.conversation, reason, urgent)
 
     def move(self, stage: str, step: int, pending: str | None) -> None:
@@ -101,4 +102,4 @@ class SessionPort:
 def of(session: Session, conversation: Conversation) -> SessionPort | None:
     """The port for a conversation's turn; None before the conversation belongs to a case (it asks for the code)."""
     case = conversation.case if conversation.case_id is not None else None
-    return None if case is None else SessionPort(session, conversation, case)
+    return None if case is None else SessionPort(session, conversation, case, case.consent_now)

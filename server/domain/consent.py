@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from server.domain import audit
@@ -33,8 +33,34 @@ _CURRENT = (
 )
 
 
+_CURRENT_STATE = (
+    select(ConsentRecord.state)
+    .where(ConsentRecord.case_id == bindparam("case_id"))
+    .order_by(ConsentRecord.id.desc())
+    .limit(1)
+)
+
+
+def state_of_case() -> ColumnElement[str]:
+    """The state of the case's latest record ("pending" before any), as SQL inside a statement that reads cases."""
+    latest = (
+        select(ConsentRecord.state)
+        .where(ConsentRecord.case_id == Case.id)
+        .order_by(ConsentRecord.id.desc())
+        .limit(1)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    return func.coalesce(latest, "pending")
+
+
 def current(session: Session, case_id: int) -> ConsentRecord | None:
     return session.scalars(_CURRENT, {"case_id": case_id}).first()
+
+
+def current_state(session: Session, case_id: int) -> str | None:
+    """The latest record's state alone (None: no record yet): what every turn of a conversation looks at."""
+    return session.scalars(_CURRENT_STATE, {"case_id": case_id}).first()
 
 
 def record(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, contains_eager
 
-from server.domain import audit, cases, invite_codes
+from server.domain import audit, cases, consent, invite_codes
 from server.domain.errors import InvalidInput
 from server.domain.models import Case, Conversation, Message
 from server.settings import get_settings
@@ -44,13 +44,25 @@ _CASE_OF = select(Conversation.case_id).where(Conversation.id == bindparam("conv
 _WITH_CASE = (
     select(Conversation)
     .outerjoin(Conversation.case)
-    .options(contains_eager(Conversation.case))
+    .options(contains_eager(Conversation.case).with_expression(Case.consent_now, consent.state_of_case()))
     .where(Conversation.id == bindparam("conversation_id"))
 )
 _CLAIM = (
     update(Message)
     .where(Message.id == bindparam("message_id"), Message.processed.is_(False))
     .values(processed=True)
+    .execution_options(synchronize_session=False)
+)
+_MARK_ANSWERED = (
+    update(Message)
+    .where(Message.id == bindparam("message_id"))
+    .values(processed=True)
+    .execution_options(synchronize_session=False)
+)
+_SAVE_REPLY = (
+    update(Message)
+    .where(Message.id == bindparam("message_id"))
+    .values(reply=bindparam("bodies", type_=Message.reply.type))
     .execution_options(synchronize_session=False)
 )
 _BY_EXTERNAL_ID = select(Message).where(Message.external_id == bindparam("external_id"))
@@ -62,8 +74,8 @@ _WITH_CASE_LOCKED = _WITH_CASE.with_for_update(of=Conversation)
 
 
 def with_case(session: Session, conversation_id: str) -> Conversation | None:
-    """The conversation, with its case (`conversation.case`) read in the same statement: a turn needs both. Its
-    row is held until the unit of work ends."""
+    """The conversation, with its case (`conversation.case`) and the case's consent state (`case.consent_now`)
+    read in the same statement: a turn needs all three. Its row is held until the unit of work ends."""
     return session.scalars(_WITH_CASE_LOCKED, {"conversation_id": conversation_id}).first()
 
 
@@ -78,29 +90,39 @@ def get_or_create(session: Session, conversation_id: str, channel: str, language
     return conversation
 
 
+# One statement, no ORM object: nothing of a person's message changes later in the turn that stores it.
+_STORE_INBOUND = insert(Message).values(direction="in")
+
+
 def store_inbound(
-    session: Session, conversation: Conversation, text: str, external_id: str | None = None, answered: bool = False
-) -> Message:
-    """Kept before anything else happens; a second message with the same external id raises IntegrityError.
-    `answered`: stored as answered, when the unit of work storing it answers it (else `leave_unanswered` in it)."""
-    message = Message(
-        conversation_id=conversation.id, direction="in", text=text, external_id=external_id, processed=answered
-    )
-    session.add(message)
-    session.flush()
-    return message
+    session: Session,
+    conversation_id: str,
+    text: str,
+    external_id: str | None = None,
+    answered: bool = False,
+    reply: list[str] | None = None,
+) -> int:
+    """Keep a person's message, and its id; a second message with the same external id raises IntegrityError.
+    `answered`: stored as answered (else the retry loop answers it); `reply`: what it was answered with, in the
+    channel's wire format, for a provider's retry (save_reply, when the answer comes later)."""
+    params: dict[str, object] = {
+        "conversation_id": conversation_id,
+        "text": text,
+        "external_id": external_id,
+        "processed": answered,
+    }
+    if reply is not None:
+        params["reply"] = reply  # (left out when None: SQL's NULL, not JSON's null)
+    # On the session's connection, as Core: the ORM's insert would make and track an object for nothing.
+    stored = session.connection().execute(_STORE_INBOUND, params)
+    key = stored.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
-def mark_answered(session: Session, message: Message | None) -> None:
-    """The message has its answer: it is not tried again when Rasa comes back. Written with the rest of the unit
-    of work (with the reply, one update)."""
-    if message is not None:
-        message.processed = True
-
-
-def leave_unanswered(session: Session, message: Message) -> None:
-    """The message waits for its answer (the model has not read it): the retry loop answers it."""
-    message.processed = False
+def mark_answered(session: Session, message_id: int) -> None:
+    """The message has its answer: it is not tried again when Rasa comes back."""
+    session.execute(_MARK_ANSWERED, {"message_id": message_id})
 
 
 def has_case(session: Session, conversation_id: str) -> bool:
@@ -121,10 +143,9 @@ def by_external_id(session: Session, external_id: str) -> Message | None:
 
 
 def save_reply(session: Session, message_id: int, bodies: list[str]) -> None:
-    """What we answered, so a retried webhook gets exactly the same answer."""
-    message = session.get(Message, message_id)
-    if message is not None:
-        message.reply = bodies
+    """What we answered, so a retried webhook gets exactly the same answer (a message answered in the turn that
+    stored it keeps its reply then: store_inbound)."""
+    session.execute(_SAVE_REPLY, {"message_id": message_id, "bodies": bodies})
 
 
 def reply_of(session: Session, message_id: int) -> list[str] | None:
@@ -217,10 +238,11 @@ def set_language(session: Session, conversation: Conversation, language: str, ac
 
 
 def move(session: Session, conversation: Conversation, position: Position) -> None:
-    conversation.stage = position.stage
-    conversation.explain_step = position.explain_step
-    conversation.pending_answer = position.pending_answer
-    session.flush()
+    """Where the conversation is now; written with the rest of the unit of work, and only what changed (an
+    attribute set to its own value still makes the commit work out what to write, for nothing)."""
+    for name in ("stage", "explain_step", "pending_answer"):
+        if getattr(conversation, name) != getattr(position, name):
+            setattr(conversation, name, getattr(position, name))
 
 
 def position(conversation: Conversation) -> Position:
@@ -229,8 +251,10 @@ def position(conversation: Conversation) -> Position:
 
 def note_understood(session: Session, conversation: Conversation, understood: bool) -> int:
     """Count misunderstandings in a row; any understood turn resets the count."""
-    conversation.misunderstood = conversation.misunderstood + 1 if not understood else 0
-    return conversation.misunderstood
+    count = conversation.misunderstood + 1 if not understood else 0
+    if count != conversation.misunderstood:
+        conversation.misunderstood = count
+    return count
 
 
 def mark_unsure(session: Session, case: Case) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     false,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.types import TypeDecorator
 
 
@@ -128,6 +128,9 @@ class Case(Base):
     closed_told_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
+    # Not a column: the latest consent record's state ("pending" before any), read with the case by a turn's first
+    # statement (server.domain.conversations.with_case); None when the case was read without it.
+    consent_now: Mapped[str | None] = query_expression()
 
 
 class LongList(Base):

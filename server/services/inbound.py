@@ -37,7 +37,7 @@ from easyread.render import text as words
 from server.clients.rasa import RasaClient, RasaUnavailable
 from server.domain import cases, conversations, db, invite_codes, outbound
 from server.domain.conversations import LinkResult
-from server.domain.models import Conversation, Message
+from server.domain.models import Conversation
 from server.domain.outbound import TextRule
 from server.services import hearing
 from server.services.hearing import Heard, Linked
@@ -167,16 +167,15 @@ def _earlier(session: Session, external_id: str | None) -> Reply | None:
     return Reply([], duplicate_of=earlier.reply or [])
 
 
-def _save(session: Session, wire: Wire, reply: Reply, conversation: Conversation, rule: TextRule) -> None:
-    """The reply in the channel's words (kept for a retry), and the choices it offers a text's next number."""
+def _encode(session: Session, wire: Wire, reply: Reply, conversation: Conversation, rule: TextRule) -> list[str] | None:
+    """The reply in the channel's words, and the choices it offers a text's next number; returns what to keep
+    with the message for a retry (None: nothing to keep, as for a web reply of fixed messages only)."""
     if wire.encode is None:
-        return
+        return None
     reply.bodies, offered = wire.encode(reply.messages, reply.language)
-    if reply.message_id is not None and any(reply.bodies):
-        # (Nothing to keep, a web reply of fixed messages only: no write for it.)
-        conversations.save_reply(session, reply.message_id, reply.bodies)
     if rule is TextRule.CONVERSATION:
         conversations.offer_choices(session, conversation, offered)
+    return reply.bodies if any(reply.bodies) else None
 
 
 def _unit[T](work: Callable[..., T]) -> T:
@@ -224,10 +223,9 @@ def _turn(
     text = message.text
     if rule is TextRule.CONVERSATION and wire.choose is not None:
         text = wire.choose(text, conversation.choices or {}) or text
-    # Stored as answered, as almost every message is by the end of its unit of work: one write, not two.
-    stored = conversations.store_inbound(session, conversation, text, message.external_id, answered=True)
-    reply = Reply([], message_id=stored.id, language=conversation.language)
-    pending = None
+    reply = Reply([], language=conversation.language)
+    # The words need the model, which has not read them (not asked yet, or slow or down).
+    waiting = False
     if rule is not TextRule.CONVERSATION:
         answer_with = RULE_ANSWERS[rule]
         reply.messages = [Rendered(words(answer_with, reply.language))] if answer_with else []
@@ -238,8 +236,6 @@ def _turn(
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
     else:
         the_port = port.of(session, conversation)
-        if heard.coming is not None and the_port is not None and not failed:
-            the_port.consent_state()  # read while Rasa is still reading: the dialogue needs it either way
         nlu = None if failed else heard.understanding()  # (begun beside the parse: waits for it here)
         responses = (
             dialogue.sorry()
@@ -249,25 +245,29 @@ def _turn(
             else dialogue.answer_unless_model(the_port, text, message.verified)
         )
         if responses is None:
-            # The words need the model, which has not read them (not asked yet, or slow or down).
-            conversations.leave_unanswered(session, stored)
-            pending = ForRasa(
-                stored.id,
-                conversation.id,
-                message.channel,
-                conversation.language,
-                conversation.case_id,
-                text,
-                message.verified,
-            )
+            waiting = True
             if heard.asked:
                 # Rasa is slow or down: "we got your message" now, the answer when the model has read it.
                 reply.messages = [say("holding", reply.language, message.channel)]
         else:
             _said(responses, conversation, reply)
     reply.case_id = conversation.case_id
-    if pending is None or heard.asked:
-        _save(session, wire, reply, conversation, rule)
+    kept = _encode(session, wire, reply, conversation, rule) if not waiting or heard.asked else None
+    # The message is written once, at the end, with whether it is answered and what it was answered with.
+    reply.message_id = conversations.store_inbound(
+        session, conversation.id, text, message.external_id, answered=not waiting, reply=kept
+    )
+    pending = None
+    if waiting:
+        pending = ForRasa(
+            reply.message_id,
+            conversation.id,
+            message.channel,
+            conversation.language,
+            conversation.case_id,
+            text,
+            message.verified,
+        )
     if wire.texting and message.phone:
         # START opts the number back in; an opt-out word, just answered with a withdrawal, stops every text.
         outbound.text_answered(session, message.phone, conversation.case_id, rule, stop)
@@ -298,7 +298,9 @@ def _late_turn(session: Session, pending: ForRasa, wire: Wire, nlu: Understandin
     the_port = port.of(session, conversation)
     responses = dialogue.sorry() if failed else dialogue.answer(the_port, pending.text, nlu, pending.verified)
     _said(responses, conversation, reply)
-    _save(session, wire, reply, conversation, TextRule.CONVERSATION)
+    kept = _encode(session, wire, reply, conversation, TextRule.CONVERSATION)
+    if kept is not None:
+        conversations.save_reply(session, pending.message_id, kept)
     return Answer(reply.messages, reply.language, reply.ring_back, reply.stage, reply.bodies)
 
 
@@ -403,7 +405,7 @@ async def _ask_now(rasa: RasaClient, pending: ForRasa, wire: Wire, reply: Reply)
 
 def _answered(message_id: int) -> None:
     with db.session_scope() as session:
-        conversations.mark_answered(session, session.get(Message, message_id))
+        conversations.mark_answered(session, message_id)
 
 
 def _busy(rasa: RasaClient, message: Inbound, wire: Wire, heard: Heard) -> Reply:

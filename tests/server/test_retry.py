@@ -33,7 +33,8 @@ def waiting_message() -> int:
         conversation = conversations.get_or_create(session, "web:retrytest1", "web", "en", "start")
         conversations.attach(session, conversation, case)
         conversation.stage = "explain"
-        message = conversations.store_inbound(session, conversation, "what happens next")
+        message = session.get(Message, conversations.store_inbound(session, conversation.id, "what happens next"))
+        assert message is not None
         message.at = utcnow() - timedelta(minutes=5)
         return message.id
 

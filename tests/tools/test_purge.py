@@ -78,14 +78,14 @@ def person_with_everything(case_id: int, phone: str, helper: str, tag: str) -> N
         notice = consent.notice_version(session, "en", "sms", NOTICE)
         own = conversations.get_or_create(session, f"sms:{phone}", "sms", "en", "start")
         conversations.attach(session, own, case)
-        message = conversations.store_inbound(session, own, f"{tag}-1 yes my daughter helps", "SM" + tag)
-        conversations.save_reply(session, message.id, [f"{tag}-2 You said: my daughter helps"])
+        message_id = conversations.store_inbound(session, own.id, f"{tag}-1 yes my daughter helps", "SM" + tag)
+        conversations.save_reply(session, message_id, [f"{tag}-2 You said: my daughter helps"])
         helper_chat = conversations.get_or_create(session, f"sms:{helper}", "sms", "en", "start")
         conversations.attach(session, helper_chat, case)
-        conversations.store_inbound(session, helper_chat, f"{tag}-3 I am her daughter")
+        conversations.store_inbound(session, helper_chat.id, f"{tag}-3 I am her daughter")
         web = conversations.get_or_create(session, f"web:browser-{case.id}", "web", "en", "start")
         conversations.attach(session, web, case)
-        conversations.store_inbound(session, web, f"{tag}-4 not on Tuesdays please")
+        conversations.store_inbound(session, web.id, f"{tag}-4 not on Tuesdays please")
         consent.record(
             session,
             case,

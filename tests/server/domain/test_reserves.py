@@ -106,7 +106,7 @@ def test_no_answer_within_the_set_days_proposes_a_reserve(settings_env: str) -> 
         _invite(session, replied)
         conversation = conversations.get_or_create(session, "sms:+447700900723", "sms", "en", "start")
         conversation.case_id = replied.id
-        conversations.store_inbound(session, conversation, "hello?", None)
+        conversations.store_inbound(session, conversation.id, "hello?", None)
         for n in range(3):
             _case(session, north.id, f"R-{n}", priority="reserve")
         assert reserves.propose_reserves(session, INVITED + timedelta(days=6, hours=23)) == []

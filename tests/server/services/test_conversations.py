@@ -42,7 +42,7 @@ def test_a_late_answer_waits_for_the_page_and_is_handed_out_once(settings_env: s
 def test_the_answer_to_a_message_is_kept_for_a_retry(settings_env: str) -> None:
     with session_scope() as session:
         conversation = conversations.get_or_create(session, "sms:+447700900753", "sms", "en", "start")
-        message_id = conversations.store_inbound(session, conversation, "hello", "SM1").id
+        message_id = conversations.store_inbound(session, conversation.id, "hello", "SM1")
     conversation_service.answered_with(message_id, ["<Response/>"])
     with session_scope() as session:
         message = session.get(Message, message_id)
