@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
+from sqlalchemy.exc import OperationalError
 
 from easyread import audio
 from easyread.render import PICTURES_DIR
@@ -29,8 +31,9 @@ from server.channels.web import wire as web_wire
 from server.clients.rasa import RasaClient
 from server.domain.errors import DomainError
 from server.keys import keyed_hash
-from server.limits import BodyCheck, Limits
+from server.limits import BodyCheck, Limits, refusal
 from server.logs import RequestLog, configure_logging
+from server.pages.common import error_page
 from server.rest import (
     assessments,
     cases,
@@ -47,6 +50,8 @@ from server.rest import (
 from server.rest.calls import router as calls_router
 from server.services import hearing
 from server.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
@@ -93,6 +98,21 @@ def create_app() -> FastAPI:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=exc.status_code)
+
+    @app.exception_handler(OperationalError)
+    async def _database_away(request: Request, exc: OperationalError) -> Response:
+        """The database could not be reached or was busy (a restart drops every pooled connection; the first
+        use of each fails and the pool lets it go): nothing of the request was kept. A turn runs its unit of work
+        again by itself; a page or the API answers 503 with easy-read words to try again, never a 500."""
+        lost = exc.connection_invalidated
+        log.warning("database unavailable", extra={"error": type(exc.orig).__name__, "lost": lost})
+        path, retry = request.url.path, {"Retry-After": "2"}
+        if not path.startswith(("/api/", "/chat/", "/twilio/")):
+            page = error_page(request, 503, "unavailable")
+            page.headers.update(retry)
+            return page
+        body, media_type = refusal("limits.busy", path, refusals)
+        return Response(body, status_code=503, media_type=media_type.decode(), headers=retry)
 
     for module in (
         web_routes,

@@ -158,7 +158,7 @@ def retry_after() -> dict[str, str]:
 Refusal = Callable[[str], tuple[bytes, bytes]]
 
 
-def _refusal(key: str, path: str, refusals: Mapping[str, Refusal]) -> tuple[bytes, bytes]:
+def refusal(key: str, path: str, refusals: Mapping[str, Refusal]) -> tuple[bytes, bytes]:
     """Easy-read words in the shape the caller reads: the channel's own format, else JSON."""
     words = text(key, get_settings().default_language)
     found = [prefix for prefix in refusals if path.startswith(prefix)]
@@ -250,7 +250,7 @@ class BodyCheck:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send, status: int, key: str, path: str) -> None:
-        body, media_type = _refusal(key, path, self.refusals)
+        body, media_type = refusal(key, path, self.refusals)
         headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import OperationalError
+
 from server.domain import cases, conversations, invite_codes
 from server.domain.db import session_scope
 from server.settings import get_settings
@@ -56,11 +58,20 @@ def waiting(conversation_id: str) -> list[str]:
 
 
 def language_of_code(code: str, attempt_key: str) -> str | None:
-    """The language of the case an invitation link's token or code opens, or None.
+    """The language of the case an invitation link's token or code opens, or None (also when the records cannot
+    be read just now: the chat page still opens, in the browser's language, and its messages are answered once the
+    database is back).
 
     A link's token is never counted. Telling a code's language would tell a guesser that the code is real, so a
     look-up of a code counts as a typed code (server.domain.invite_codes): a wrong one is a failed attempt, and
     while codes are slowed or handed to a person nothing is told."""
+    try:
+        return _language_of_code(code, attempt_key)
+    except OperationalError:
+        return None
+
+
+def _language_of_code(code: str, attempt_key: str) -> str | None:
     with session_scope() as session:
         if invite_codes.looks_like_token(code):
             found = cases.by_invite_token(session, code)
