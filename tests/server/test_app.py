@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from easyread.render import text
-from server.domain.db import session_scope
+from server.domain.db import get_engine, session_scope
 from tests.server.domain.test_db import _drop_connections
 from tests.support import ADMIN, council_with_staff, new_case, page_user, sign_in, stored_case
 
@@ -24,18 +24,23 @@ def test_after_a_database_restart_pages_and_the_api_say_try_again_once_then_work
     with session_scope() as session:
         code = stored_case(session, "DB-2", "+447700900782").invite_code
 
-    assert client.get("/staff/cases").status_code == 200
-    assert _drop_connections(settings_env) >= 1
-    page = client.get("/staff/cases")
-    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
-    assert text("pages.unavailable_title", "en") in page.text
-    assert client.get("/staff/cases").status_code == 200
+    try:
+        assert client.get("/staff/cases").status_code == 200
+        assert _drop_connections(settings_env) >= 1
+        page = client.get("/staff/cases")
+        assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+        assert text("pages.unavailable_title", "en") in page.text
+        assert client.get("/staff/cases").status_code == 200
 
-    assert _drop_connections(settings_env) >= 1
-    api = client.get("/api/cases", headers=ADMIN)
-    assert api.status_code == 503 and api.json() == {"detail": text("limits.busy", "en")}
-    assert client.get("/api/cases", headers=ADMIN).status_code == 200
+        # A person opening their link while the records cannot be read still gets the chat page.
+        assert _drop_connections(settings_env) >= 1
+        assert client.get(f"/start/{code}").status_code == 200
 
-    # A person opening their link while the records cannot be read still gets the chat page.
-    assert _drop_connections(settings_env) >= 1
-    assert client.get(f"/start/{code}").status_code == 200
+        assert client.get("/api/cases", headers=ADMIN).status_code == 200
+        assert _drop_connections(settings_env) >= 1
+        api = client.get("/api/cases", headers=ADMIN)
+        assert api.status_code == 503 and api.json() == {"detail": text("limits.busy", "en")}
+        assert client.get("/api/cases", headers=ADMIN).status_code == 200
+    finally:
+        # A dropped connection may still be in the pool: the next test's set-up would meet it.
+        get_engine().dispose()
