@@ -21,7 +21,8 @@ def _drop_connections(url: str) -> int:
         with admin.connect() as conn:
             dropped = conn.execute(
                 text(
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    # (With a timeout it waits until each is gone, as after a restart: not just signalled.)
+                    "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
                     " WHERE datname = :name AND pid <> pg_backend_pid()"
                 ),
                 {"name": make_url(url).database},
