@@ -33,12 +33,7 @@ _CURRENT = (
 )
 
 
-_CURRENT_STATE = (
-    select(ConsentRecord.state)
-    .where(ConsentRecord.case_id == bindparam("case_id"))
-    .order_by(ConsentRecord.id.desc())
-    .limit(1)
-)
+_CURRENT_STATE = _CURRENT.with_only_columns(ConsentRecord.state)
 
 
 def state_of_case() -> ColumnElement[str]:

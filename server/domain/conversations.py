@@ -47,18 +47,14 @@ _WITH_CASE = (
     .options(contains_eager(Conversation.case).with_expression(Case.consent_now, consent.state_of_case()))
     .where(Conversation.id == bindparam("conversation_id"))
 )
-_CLAIM = (
-    update(Message)
-    .where(Message.id == bindparam("message_id"), Message.processed.is_(False))
-    .values(processed=True)
-    .execution_options(synchronize_session=False)
-)
 _MARK_ANSWERED = (
     update(Message)
     .where(Message.id == bindparam("message_id"))
     .values(processed=True)
     .execution_options(synchronize_session=False)
 )
+# Taking a message that nobody has answered yet: the same update, only while it is unanswered.
+_CLAIM = _MARK_ANSWERED.where(Message.processed.is_(False))
 _SAVE_REPLY = (
     update(Message)
     .where(Message.id == bindparam("message_id"))
