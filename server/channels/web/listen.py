@@ -2,7 +2,9 @@
 
 No file is written when a reply goes out. The link names the message (the id of the message it answers, its place
 in the reply, the language) and a keyed hash of its words, all signed with the server's key, so it cannot be
-changed to reach other words. A fixed message (the same for everyone) is found by that hash among the content's
+changed to reach other words. It is plain text signed with itsdangerous' Signer, as the calendar link is (a reply
+makes a link for each of its messages, every turn: the Serializer's JSON and a new signer each time cost three
+times as much). A fixed message (the same for everyone) is found by that hash among the content's
 messages and spoken from the shared prompt cache; words made for the person are read from the reply the turn kept
 with its message (server.services.inbound), rendered for this answer and not kept. A link whose words are no
 longer there (purged) is 404.
@@ -13,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from fastapi import APIRouter, HTTPException, Response
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer
 from starlette.concurrency import run_in_threadpool
 
 from easyread.languages import available
@@ -28,13 +30,13 @@ router = APIRouter(tags=["web chat"])
 NOT_FOUND = "There is no such message to listen to."
 
 
-def _signer() -> URLSafeSerializer:
+def _signer() -> Signer:
     return _signer_for(secret_key())
 
 
 @lru_cache(maxsize=2)
-def _signer_for(key: bytes) -> URLSafeSerializer:
-    return URLSafeSerializer(key, salt="case-tracking-listen")
+def _signer_for(key: bytes) -> Signer:
+    return Signer(key, salt="case-tracking-listen")
 
 
 def _digest(words: str, language: str) -> str:
@@ -56,18 +58,19 @@ def _fixed() -> dict[str, tuple[str, str]]:
 def url(message_id: int, index: int, words: str, language: str) -> str:
     """The address that reads `words`, message `index` of the reply to message `message_id`, aloud in `language`'s
     voice."""
-    link = _signer().dumps([message_id, index, language, _digest(words, language)])
+    link = _signer().sign(f"{message_id}.{index}.{language}.{_digest(words, language)}").decode()
     return f"{get_settings().public_base_url.rstrip('/')}/chat/listen/{link}"
 
 
 def _words(link: str) -> tuple[str, str]:
     """The words the link names and their language; 404 for a link we did not make or words no longer kept."""
     try:
-        message_id, index, language, digest = _signer().loads(link)
-    except (BadSignature, TypeError, ValueError) as exc:
+        number, place, language, digest = _signer().unsign(link).decode().split(".")
+    except (BadSignature, ValueError) as exc:
         raise HTTPException(404, NOT_FOUND) from exc
-    if not (isinstance(message_id, int) and isinstance(index, int) and language in available()):
+    if not (number.isdecimal() and place.isdecimal() and language in available()):
         raise HTTPException(404, NOT_FOUND)
+    message_id, index = int(number), int(place)
     if digest in _fixed():
         return _fixed()[digest]
     kept = conversations.reply_of(message_id) or []
