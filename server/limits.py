@@ -9,7 +9,8 @@ Keys are hashes, never the number or address itself.
 
 In memory the package's plain (synchronous) storage counts: a hit is a few list operations with nothing to wait
 for. Its asyncio twin sweeps expired hits by handing each key in turn to a worker thread, sweep after sweep, which
-with 150 senders cost about 4.5 ms of processor time a hit against 0.3 ms.
+with 150 senders cost about 4.5 ms of processor time a hit against 0.3 ms. The plain storage sweeps in a new
+thread 10 ms after each burst of hits: here the hit that finds a sweep due does it, at most once a second (`Swept`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
@@ -37,6 +39,28 @@ from server.settings import get_settings
 
 log = logging.getLogger(__name__)
 REDIS_PREFIX = "casetracking:limit"
+
+
+# How often hits older than their window are swept out of memory, at most.
+SWEEP_SECONDS = 1.0
+
+
+class Swept(MemoryStorage):
+    """The package's memory storage, swept of expired hits by the hit that finds a sweep due, at most once every
+    SWEEP_SECONDS. The package starts a Timer thread 10 ms after each burst of hits to sweep: starting a thread cost
+    0.3 to 0.5 ms of every message on a 2-core virtual machine whose idle processors sleep, more than the counting.
+    A sweep is the same work either way, and it holds the interpreter either way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sweep_due = 0.0
+
+    # The package's own hook, called before every hit (limits is pinned: requirements.txt).
+    def _MemoryStorage__schedule_expiry(self) -> None:  # noqa: N802
+        now = time.monotonic()
+        if now >= self._sweep_due:
+            self._sweep_due = now + SWEEP_SECONDS
+            self._MemoryStorage__expire_events()  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=16384)
@@ -61,7 +85,7 @@ class Limits:
         }
         # In this process; with REDIS_URL, also what this server counts on its own when Redis cannot be reached,
         # rather than failing every message.
-        self._memory = MemoryStorage()
+        self._memory = Swept()
         self._local = LocalMovingWindow(self._memory)
         self._redis: RedisStorage | None = None
         self._shared: MovingWindowRateLimiter | None = None

@@ -4,7 +4,9 @@ server through Redis when REDIS_URL is set (and each server on its own while Red
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +16,7 @@ import redis
 from fastapi.testclient import TestClient
 
 from easyread.render import text
-from server.limits import key_for
+from server.limits import Limits, key_for
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import sms_bodies, twilio_post
@@ -71,6 +73,40 @@ def test_a_chat_or_an_address_that_sends_too_fast_is_asked_to_wait(
         # Other chats from the same address go on until the address has sent 5.
         assert chat(client, "chat-two-2")[0] == chat(client, "chat-three-3")[0] == 200
         assert chat(client, "chat-four-4")[0] == 429
+
+
+def test_in_memory_a_window_that_has_passed_is_forgotten_and_no_hit_starts_a_thread(
+    monkeypatch: pytest.MonkeyPatch, settings_env: str
+) -> None:
+    limit(monkeypatch, MESSAGES_PER_CHAT="2", RATE_LIMIT_WINDOW_SECONDS="1")
+    limits = Limits()
+
+    async def hits() -> None:
+        await asyncio.sleep(0.05)
+        threads = threading.active_count()
+        assert await limits.allow("chat", "early") and await limits.allow("chat", "early")
+        assert not await limits.allow("chat", "early")
+        # Counting started no thread to sweep up after it (the package's own memory storage starts one, 10 ms after
+        # every burst of hits, which cost a message more than the counting).
+        assert threading.active_count() <= threads
+        await asyncio.sleep(1.1)
+        # The window has passed: the sender is let through again, and the hit that found a sweep due swept out
+        # the hits that are over (memory keeps only the last window's).
+        assert await limits.allow("chat", "late")
+        assert kept() == {key_for("chat", "late"): 1}
+        assert await limits.allow("chat", "early")
+        await asyncio.sleep(1.1)
+        assert await limits.allow("chat", "later")
+        assert kept() == {key_for("chat", "later"): 1}
+
+    def kept() -> dict[str, int]:
+        """The hits memory holds, by sender (the storage's keys are "LIMITER/<kind>/<sender's key>/...")."""
+        return {key.split("/")[2]: len(hits) for key, hits in limits._memory.events.items() if hits}
+
+    try:
+        asyncio.run(hits())
+    finally:
+        asyncio.run(limits.close())
 
 
 def test_a_body_over_64_kb_is_refused_unread(twilio_env: FakeTwilio, client: TestClient) -> None:
