@@ -91,6 +91,13 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[
         return subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
 
 
+# Rasa answering, not training: TensorFlow runs each step of a parse on one thread (its default is a thread per
+# core). A message is a handful of words, too little to share out, and Rasa shares the cores with the server and
+# the database: with a thread per core, a parse under load waited for a core the server was using (README, "Running
+# at scale"). The environment may still set them.
+ANSWERING = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
+
+
 def start_rasa(
     model: Path, port: int, env: dict[str, str], token: str, log: Path, endpoints: str = ENDPOINTS
 ) -> subprocess.Popen[bytes]:
@@ -98,7 +105,9 @@ def start_rasa(
     command += ["--credentials", "bot/credentials.yml", "-i", "127.0.0.1", "-p", str(port)]
     command += ["--enable-api", "--auth-token", token]
     with log.open("ab") as out:
-        return subprocess.Popen(command, cwd=ROOT, env={**rasa_env(), **env}, stdout=out, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command, cwd=ROOT, env={**ANSWERING, **rasa_env(), **env}, stdout=out, stderr=subprocess.STDOUT
+        )
 
 
 def start(
