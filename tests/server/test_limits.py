@@ -19,7 +19,7 @@ from easyread.render import text
 from server.limits import Limits, key_for
 from server.settings import get_settings
 from tests.fakes.twilio_api import FakeTwilio
-from tests.support import sms_bodies, twilio_post
+from tests.support import run_coroutine, sms_bodies, twilio_post
 
 PUBLIC = "http://testserver"
 TOO_MANY = text("limits.too_many", "en")
@@ -104,9 +104,9 @@ def test_in_memory_a_window_that_has_passed_is_forgotten_and_no_hit_starts_a_thr
         return {key.split("/")[2]: len(hits) for key, hits in limits._memory.events.items() if hits}
 
     try:
-        asyncio.run(hits())
+        run_coroutine(hits())
     finally:
-        asyncio.run(limits.close())
+        run_coroutine(limits.close())
 
 
 def test_a_body_over_64_kb_is_refused_unread(twilio_env: FakeTwilio, client: TestClient) -> None:
