@@ -93,8 +93,7 @@ def start_server(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[
 
 # Rasa answering, not training: TensorFlow runs each step of a parse on one thread (its default is a thread per
 # core). A message is a handful of words, too little to share out, and Rasa shares the cores with the server and
-# the database: with a thread per core, a parse under load waited for a core the server was using (README, "Running
-# at scale"). The environment may still set them.
+# the database; a parse alone was faster so here (README, "Running at scale"). The environment may still set them.
 ANSWERING = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 
 
