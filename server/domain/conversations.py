@@ -53,6 +53,7 @@ _MARK_ANSWERED = (
     .values(processed=True)
     .execution_options(synchronize_session=False)
 )
+_MARK_UNANSWERED = _MARK_ANSWERED.values(processed=False)
 # Taking a message that nobody has answered yet: the same update, only while it is unanswered.
 _CLAIM = _MARK_ANSWERED.where(Message.processed.is_(False))
 _SAVE_REPLY = (
@@ -114,6 +115,15 @@ def store_inbound(
     key = stored.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def settle_inbound(session: Session, message_id: int, answered: bool, reply: list[str] | None) -> None:
+    """A message stored as answered with nothing to keep (store_inbound) before its turn ended: unanswered after all,
+    or with a reply to keep. Nothing is written when it ended so."""
+    if not answered:
+        session.execute(_MARK_UNANSWERED, {"message_id": message_id})
+    if reply is not None:
+        save_reply(session, message_id, reply)
 
 
 def mark_answered(session: Session, message_id: int) -> None:

@@ -236,6 +236,12 @@ def _turn(
             reply.messages, reply.status = [say("safety", reply.language, message.channel)], 200
     else:
         the_port = port.of(session, conversation)
+        if heard.coming is not None and not failed:
+            # The model is still reading the words: the message is kept now, in time that costs the person nothing,
+            # as answered with nothing to keep (how a web turn ends); settled below when it ends otherwise.
+            reply.message_id = conversations.store_inbound(
+                session, conversation.id, text, message.external_id, answered=True
+            )
         nlu = None if failed else heard.understanding()  # (begun beside the parse: waits for it here)
         responses = (
             dialogue.sorry()
@@ -253,10 +259,13 @@ def _turn(
             _said(responses, conversation, reply)
     reply.case_id = conversation.case_id
     kept = _encode(session, wire, reply, conversation, rule) if not waiting or heard.asked else None
-    # The message is written once, at the end, with whether it is answered and what it was answered with.
-    reply.message_id = conversations.store_inbound(
-        session, conversation.id, text, message.external_id, answered=not waiting, reply=kept
-    )
+    if reply.message_id is None:
+        # Written once, at the end, with whether it is answered and what it was answered with.
+        reply.message_id = conversations.store_inbound(
+            session, conversation.id, text, message.external_id, answered=not waiting, reply=kept
+        )
+    else:
+        conversations.settle_inbound(session, reply.message_id, answered=not waiting, reply=kept)
     pending = None
     if waiting:
         pending = ForRasa(

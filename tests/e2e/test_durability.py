@@ -53,7 +53,7 @@ def wait_for(check: Callable[[], bool], seconds: float = 90) -> None:
     raise AssertionError("the late answer never came")
 
 
-def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
+def test_a_text_sent_as_rasa_dies_or_while_it_is_down_is_answered_when_it_is_back(
     own_stack: stack.Stack, fake_twilio: FakeTwilio
 ) -> None:
     http = httpx.Client(base_url=own_stack.server_url, timeout=30)
@@ -64,18 +64,32 @@ def test_a_text_sent_while_rasa_is_down_is_answered_when_it_is_back(
     web = WebPerson(http, new_case(http, council.staff, "DUR-2", phone="+447700900502")["invite_code"])
     web.say("/greet")
 
-    own_stack.stop_rasa()
-    # A button, a number and words that name a choice need no model: they are answered as usual.
-    assert web.say("/identify_self")[0]["text"] == text("bot.explain_what_happens", "en")
+    # Rasa dies while it reads a question in their own words (the turn has begun beside the parse, and keeps the
+    # text as it waits): "we got your message" at once, and the text is kept unanswered until Rasa is back.
+    sid = f"SM{uuid.uuid4().hex}"
+    answers: list[list[str]] = []
+    own_stack.rasa.send_signal(signal.SIGSTOP)
+    asking = threading.Thread(target=lambda: answers.append(person.send("what is this all about", sid)))
     started = time.monotonic()
-    # A question in their own words needs the model: kept, and "we got your message" at once.
-    assert person.send("what is this all about") == [HOLDING]
+    asking.start()
+    time.sleep(0.05)
+    own_stack.rasa.kill()
+    own_stack.rasa.wait(timeout=30)
+    asking.join(timeout=30)
+    assert answers == [[HOLDING]]
     assert time.monotonic() - started < 2, "the holding reply comes at once"
+    # Twilio's retry of that text is answered as it was the first time.
+    assert person.send("what is this all about", sid) == [HOLDING]
+
+    # With Rasa down, a button, a number and words that name a choice need no model: they are answered as usual.
+    assert web.say("/identify_self")[0]["text"] == text("bot.explain_what_happens", "en")
+    # Words of their own need the model: kept, and "we got your message".
     assert web.say("what would I have to do then")[0]["text"] == HOLDING
 
     own_stack.start_rasa_again()
     explained = text("bot.answer_what_happens", "en")
     wait_for(lambda: any(explained in sms for sms in fake_twilio.sms_to("+447700900501")))
+    assert sum(explained in sms for sms in fake_twilio.sms_to("+447700900501")) == 1, "answered once"
     # The state moved on as it should: the question was answered, and "1" still answers "Is this for you?".
     assert text("bot.explain_what_happens_sms", "en") in person.send("1")[0]
     waiting: list[dict[str, object]] = []
