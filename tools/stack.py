@@ -109,6 +109,36 @@ def start_rasa(
         )
 
 
+@dataclass(frozen=True)
+class Rasa:
+    """A Rasa that answers, started on its own (`start_rasa_alone`): servers started with it share it."""
+
+    url: str
+    token: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_rasa_alone(model: Path, logs: Path) -> Rasa:
+    """Rasa alone, up and answering: loading the model takes 10 to 40 s, so tests that never stop Rasa share one."""
+    logs.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), os.urandom(16).hex()
+    url = f"http://127.0.0.1:{port}"
+    process = start_rasa(model, port, {"RASA_URL": url, "RASA_TOKEN": token}, token, logs / "rasa.log")
+    try:
+        wait_until_up(f"{url}/status?token={token}", process, 240, logs / "rasa.log", ready="model_file")
+    except BaseException:
+        Rasa(url, token, process).stop()
+        raise
+    return Rasa(url, token, process)
+
+
 def start(
     model: Path,
     env: dict[str, str],
@@ -117,15 +147,17 @@ def start(
     rasa_port: int | None = None,
     endpoints: str = ENDPOINTS,
     rasa_settings: dict[str, str] | None = None,
+    rasa: Rasa | None = None,
 ) -> Stack:
     """Both processes; the server is given Rasa's address and token. `env` holds the server's settings
-    (DATABASE_URL, ...), `rasa_settings` anything more Rasa's environment needs."""
+    (DATABASE_URL, ...), `rasa_settings` anything more Rasa's environment needs. With `rasa`, the server uses that
+    one, which stays up when the stack stops."""
     server_port = server_port or free_port()
     rasa_port = rasa_port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
-    rasa_token = os.urandom(16).hex()
+    rasa_token = rasa.token if rasa else os.urandom(16).hex()
     server_url = f"http://127.0.0.1:{server_port}"
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    rasa_url = rasa.url if rasa else f"http://127.0.0.1:{rasa_port}"
     shared = {"SERVER_URL": server_url, "RASA_URL": rasa_url, "RASA_TOKEN": rasa_token}
     env = {"PUBLIC_BASE_URL": server_url, **env}
     for_rasa = {**(rasa_settings or {}), **shared}
@@ -133,10 +165,12 @@ def start(
     try:
         server = start_server(server_port, {**env, **shared}, logs / "server.log")
         stack.processes.append(server)
-        rasa = start_rasa(model, rasa_port, for_rasa, rasa_token, logs / "rasa.log", endpoints)
-        stack.processes.append(rasa)
+        if rasa is None:
+            own = start_rasa(model, rasa_port, for_rasa, rasa_token, logs / "rasa.log", endpoints)
+            stack.processes.append(own)
         wait_until_up(f"{server_url}/healthz", server, 60, logs / "server.log")
-        wait_until_up(f"{rasa_url}/status?token={rasa_token}", rasa, 240, logs / "rasa.log", ready="model_file")
+        if rasa is None:
+            wait_until_up(f"{rasa_url}/status?token={rasa_token}", own, 240, logs / "rasa.log", ready="model_file")
     except BaseException:
         stack.stop()
         raise

@@ -29,7 +29,6 @@ from tests.e2e.people import Texter
 from tests.fakes.twilio_api import FakeTwilio
 from tests.support import ADMIN_TOKEN, council_with_staff, new_case, twilio_settings
 from tools import stack
-from tools.model import ensure_model
 
 pytestmark = pytest.mark.e2e
 PAUSE = "3"
@@ -61,7 +60,10 @@ class Killable:
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    fake_twilio: FakeTwilio,
+    shared_rasa: stack.Rasa,
 ) -> Iterator[tuple[Killable, Engine]]:
     workdir = tmp_path_factory.mktemp(f"faults-{request.param}")
     name = f"ct_faults_{uuid.uuid4().hex[:8]}"
@@ -73,14 +75,12 @@ def server(
         url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     upgrade(url)
     engine_for(url).dispose()
-    # Rasa (and a first server, stopped at once): the server under test is started and killed on its own.
+    # The shared Rasa: the server under test is started and killed on its own.
     port = stack.free_port()
     env = {"DATABASE_URL": url, "ADMIN_TOKEN": ADMIN_TOKEN, "JOBS_INTERVAL_SECONDS": "0"}
     env |= {**twilio_settings(fake_twilio, f"http://127.0.0.1:{port}"), "RETRY_INTERVAL_SECONDS": "1"}
-    running = stack.start(ensure_model(quiet=True), env, workdir / "logs")
-    running.processes[0].terminate()
-    running.processes[0].wait(timeout=15)
-    env |= {"RASA_URL": running.rasa_url, "RASA_TOKEN": running.rasa_token}
+    env |= {"RASA_URL": shared_rasa.url, "RASA_TOKEN": shared_rasa.token}
+    (workdir / "logs").mkdir()
     killable = Killable(port, env, workdir / "logs" / "killed-server.log")
     engine = create_engine(url)
     try:
@@ -89,7 +89,6 @@ def server(
         if killable.process is not None and killable.process.poll() is None:
             killable.process.terminate()
             killable.process.wait(timeout=15)
-        running.stop()
         engine.dispose()
         if request.param == "postgresql":
             with create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as admin:

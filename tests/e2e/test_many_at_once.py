@@ -56,7 +56,9 @@ def _postgres_database() -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -> Iterator[dict[str, Server]]:
+def servers(
+    tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio, shared_rasa: stack.Rasa
+) -> Iterator[dict[str, Server]]:
     """One Rasa, and a server on each database (as `make run` starts it, with a real Twilio account's signing)."""
     workdir = tmp_path_factory.mktemp("many")
     sqlite_url = f"sqlite:///{workdir / 'casetracking.db'}"
@@ -71,6 +73,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory, fake_twilio: FakeTwilio) -
         {**env, **twilio_settings(fake_twilio, f"http://127.0.0.1:{port}")},
         workdir / "logs",
         server_port=port,
+        rasa=shared_rasa,
     )
     pg_port = stack.free_port()
     pg_env = {**env, "DATABASE_URL": pg_url, **twilio_settings(fake_twilio, f"http://127.0.0.1:{pg_port}")}
