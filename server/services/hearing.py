@@ -3,8 +3,8 @@
 The parse is the one part of a turn outside its unit of work. It starts first, before anything is read. When Rasa
 has nothing else to read, the unit of work begins at once beside it and waits for the words only where the
 dialogue needs them (`Coming`), so the reading of the conversation (with its case and consent), the storing of
-the message and the parse overlap. When Rasa is busy the turn waits for the parse first, so a transaction never holds the database (SQLite's
-one writer, a PostgreSQL connection) while Rasa works through a queue.
+the message and the parse overlap. When Rasa is busy the turn waits for the parse first, so a transaction never
+holds the database (SQLite's one writer, a PostgreSQL connection) while Rasa works through a queue.
 """
 
 from __future__ import annotations
