@@ -56,14 +56,20 @@ class Stack:
         wait_until_up(f"{self.rasa_url}/status?token={self.rasa_token}", self.rasa, 240, log, ready="model_file")
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all(self.processes)
+
+
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Ask each process to stop (the last started first), and kill any still running 15 s later."""
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float, log: Path, ready: str = "") -> None:
@@ -118,11 +124,7 @@ class Rasa:
     process: subprocess.Popen[bytes]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_all([self.process])
 
 
 def start_rasa_alone(model: Path, logs: Path) -> Rasa:
