@@ -42,7 +42,7 @@ class Chat:
                 assert conversation is not None
                 responses = dialogue.answer(port.of(session, conversation), text, nlu)
         except dialogue.Failed:
-            # As the server does (server/services/inbound.py): the turn undone, and the easy-read sorry.
+            # As the server does (server/services/turn.py, `unit`): the turn undone, and the easy-read sorry.
             responses = dialogue.sorry()
         assert all(r["response"] in RESPONSES for r in responses), responses
         return responses
