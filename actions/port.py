@@ -1,6 +1,6 @@
 """The dialogue's port (dialogue/port.py) on this side: the session, server.domain and the recorders in actions/.
 
-A message's unit of work (server/services/turn.py) makes one for the conversation a message belongs to and hand it to
+A message's unit of work (server/services/turn.py) makes one for the conversation a message belongs to and hands it to
 `dialogue.run`; the dialogue never sees the session or a record.
 """
 

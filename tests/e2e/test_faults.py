@@ -86,9 +86,8 @@ def server(
     try:
         yield killable, engine
     finally:
-        if killable.process is not None and killable.process.poll() is None:
-            killable.process.terminate()
-            killable.process.wait(timeout=15)
+        if killable.process is not None:
+            stack.stop_all([killable.process])
         engine.dispose()
         if request.param == "postgresql":
             with create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as admin:

@@ -87,8 +87,7 @@ def servers(
             "postgresql": Server(f"http://127.0.0.1:{pg_port}", pg_url),
         }
     finally:
-        pg_server.terminate()
-        pg_server.wait(timeout=15)
+        stack.stop_all([pg_server])
         running.stop()
         engine_for(pg_url).dispose()
         with create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT").connect() as admin:
